@@ -1,0 +1,1 @@
+"""tinytorch: a small, readable, PyTorch-exact framework for learning optimizers."""
