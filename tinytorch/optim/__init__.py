@@ -1,0 +1,29 @@
+"""tinytorch.optim: optimizers with PyTorch's exact semantics (``torch.optim``'s shape).
+
+Ordered by complexity, each file one algorithm: SGD (momentum, Nesterov), Adagrad,
+RMSprop, Adam, AdamW. The shared machinery (parameter groups, state, validation,
+checkpoints) lives in :class:`Optimizer`; the arithmetic of each algorithm is a
+plain function of NumPy arrays in :mod:`tinytorch.optim.functional`.
+
+Learning-rate schedulers live one layer up, in ``tinytorch.optim.lr_scheduler``
+(PyTorch's place for them). The optimizers never import them; the attribute
+``tinytorch.optim.lr_scheduler`` is resolved lazily, on first use.
+"""
+from tinytorch.optim.optimizer import Optimizer
+from tinytorch.optim.sgd import SGD
+from tinytorch.optim.adagrad import Adagrad
+from tinytorch.optim.rmsprop import RMSprop
+from tinytorch.optim.adam import Adam
+from tinytorch.optim.adamw import AdamW
+from tinytorch.optim.functional import gradient_descent_step
+from tinytorch.optim import functional
+
+__all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "gradient_descent_step", "functional"]
+
+
+def __getattr__(name):
+    if name == "lr_scheduler":
+        import importlib
+
+        return importlib.import_module("tinytorch.optim.lr_scheduler")
+    raise AttributeError(f"module 'tinytorch.optim' has no attribute {name!r}")

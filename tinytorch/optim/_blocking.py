@@ -1,0 +1,142 @@
+"""Run an elementwise in-place update over cache-sized blocks, on all cores.
+
+An optimizer step written as NumPy ufuncs (``np.multiply(m, b1, out=m)``,
+...) makes one full pass over memory per ufunc.  On 10 million float32
+parameters every array is 40 MB, far larger than any cache, so each pass
+streams from DRAM, and an Adam step of ~14 ufuncs moves ~20 arrays' worth.
+
+Cutting the arrays into blocks of a few hundred KB and running ALL the
+ufuncs on one block before moving to the next keeps the block in cache:
+DRAM then sees each array once per step, as in a fused kernel, while the
+per-block arithmetic is still plain NumPy.  The math is untouched: every
+element goes through the same ufuncs in the same order, so blocked and
+unblocked results are identical to the bit.
+
+NumPy releases the GIL inside a ufunc, so blocks can also be shared among
+threads: each thread takes a contiguous run of blocks and has its own
+scratch buffers.  Elementwise work has no cross-block dependence, so the
+result does not depend on the thread count either.
+
+Scratch buffers are allocated once per dtype and reused, so a step
+allocates no array memory at all.
+
+Usage::
+
+    runner = BlockRunner(n_scratch=2)
+    runner.run(adam_update, (param, grad, exp_avg, exp_avg_sq, None),
+               step=3, lr=1e-3, ...)
+
+calls ``adam_update(p_blk, g_blk, m_blk, v_blk, None, scratch=(s0, s1),
+step=3, lr=1e-3, ...)`` once per block, where every ``*_blk`` and ``s*`` is
+a 1-D view of the same length.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+# Elements per block.  Measured on the 2-core EPYC (1 MiB L2 per core) this
+# project is developed on with benchmarks/bench_blocking.py: see
+# benchmarks/results/blocking.json.  Smaller blocks fit L2 better but pay
+# NumPy's ~1 us per-call overhead more often.
+DEFAULT_BLOCK = 1 << 18
+
+# Each extra thread must get at least this many elements: below it the
+# wake-up and GIL hand-offs cost more than the thread saves.
+MIN_PARALLEL = 1 << 18
+
+_LINE = 16  # thread shares start on a multiple of 16 elements (64 B and up: whole cache lines)
+
+
+def default_threads() -> int:
+    """Threads for blocked updates: TINYTORCH_NUM_THREADS, else the usable cores."""
+    env = os.environ.get("TINYTORCH_NUM_THREADS")
+    if env:
+        return max(1, int(env))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+_pool = None
+_pool_size = 0
+_pool_lock = threading.Lock()
+
+
+def _executor(workers: int) -> ThreadPoolExecutor:
+    """One process-wide pool, grown on demand (it is shared by all runners)."""
+    global _pool, _pool_size
+    with _pool_lock:
+        if _pool_size < workers:
+            _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tinytorch-block")
+            _pool_size = workers
+        return _pool
+
+
+class BlockRunner:
+    """Applies ``update(*arrays, scratch=..., **kwargs)`` block by block.
+
+    n_scratch:    how many scratch arrays ``update`` needs (passed as a tuple).
+    block:        elements per block.
+    threads:      threads to spread the blocks over (None: default_threads()).
+    min_parallel: fewest elements worth giving to one more thread.
+    """
+
+    def __init__(self, n_scratch: int, block: int = DEFAULT_BLOCK, threads: int | None = None,
+                 min_parallel: int = MIN_PARALLEL):
+        if block < 1:
+            raise ValueError(f"block must be positive, got {block}")
+        self.n_scratch = n_scratch
+        self.block = block
+        self.threads = default_threads() if threads is None else max(1, threads)
+        self.min_parallel = max(1, min_parallel)
+        self._scratch = {}  # (dtype, thread) -> tuple of `block`-sized arrays
+
+    def scratch(self, dtype, worker: int = 0):
+        """The scratch buffers of one thread, allocated on first use."""
+        key = (np.dtype(dtype), worker)
+        bufs = self._scratch.get(key)
+        if bufs is None:
+            bufs = tuple(np.empty(self.block, dtype) for _ in range(self.n_scratch))
+            self._scratch[key] = bufs
+        return bufs
+
+    def run(self, update, arrays, **kwargs) -> None:
+        """Update `arrays` (first one = the parameter; None entries pass through)."""
+        first = arrays[0]
+        n = first.size
+        if not all(a is None or (a.flags.c_contiguous and a.size == n) for a in arrays):
+            # A strided view cannot be cut into flat blocks without copying,
+            # and a copy would not be updated in place: run it whole, with
+            # throw-away scratch (rare: parameters own contiguous memory).
+            scratch = tuple(np.empty(first.shape, first.dtype) for _ in range(self.n_scratch))
+            update(*arrays, scratch=scratch, **kwargs)
+            return
+        flat = [None if a is None else a.reshape(-1) for a in arrays]
+        # Each thread takes one contiguous share of at least min_parallel
+        # elements (a cache-line multiple, so no line is written by two
+        # threads) and walks it block by block; the calling thread does the
+        # last share itself rather than sit idle.
+        workers = max(1, min(self.threads, n // self.min_parallel))
+        share = -(-n // workers)
+        share += -share % _LINE
+        futures = [
+            _executor(workers - 1).submit(self._run_range, update, flat, w * share,
+                                          min(n, (w + 1) * share), w, kwargs)
+            for w in range(workers - 1)
+        ]
+        self._run_range(update, flat, (workers - 1) * share, n, workers - 1, kwargs)
+        for f in futures:
+            f.result()  # re-raises a worker's exception here
+
+    def _run_range(self, update, flat, lo, hi, worker, kwargs):
+        bufs = self.scratch(flat[0].dtype, worker)
+        for start in range(lo, hi, self.block):
+            stop = min(start + self.block, hi)
+            views = [None if a is None else a[start:stop] for a in flat]
+            scratch = tuple(s[: stop - start] for s in bufs)
+            update(*views, scratch=scratch, **kwargs)

@@ -1,0 +1,1 @@
+"""Parts of :mod:`tinytorch.profiler`: measurement records and the advice derived from them."""
