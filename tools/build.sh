@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# README command 1: set up the environment (first run) and build the book.
+#
+#   bash tools/build.sh            # incremental: re-executes only chapters whose code changed
+#   bash tools/build.sh --clean    # from scratch: every chapter executes again (what CI does)
+#
+# Environment variables:
+#   VENV    virtual environment to create/use             (default: .venv)
+#   PYTHON  interpreter that creates it, Python 3.11       (default: python3.11, else python3)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+clean=0
+for arg in "$@"; do
+  case "$arg" in
+    --clean) clean=1 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $arg" >&2; exit 2 ;;
+  esac
+done
+
+VENV="${VENV:-.venv}"
+if [ -z "${PYTHON:-}" ]; then
+  if command -v python3.11 >/dev/null 2>&1; then PYTHON=python3.11; else PYTHON=python3; fi
+fi
+
+# 1. The Python environment: pinned requirements + this repository's tinytorch.
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "==> creating virtual environment $VENV with $PYTHON"
+  "$PYTHON" -m venv "$VENV"
+fi
+stamp="$VENV/.optimizers-executably.stamp"
+want="$(cat requirements.txt pyproject.toml | sha256sum | cut -c1-16)"
+if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
+  echo "==> installing requirements.txt into $VENV"
+  "$VENV/bin/python" -m pip install --quiet --upgrade pip
+  "$VENV/bin/python" -m pip install --quiet -r requirements.txt
+  echo "$want" > "$stamp"
+fi
+
+# 2. A local MathJax for the browser test (it serves MathJax itself; no CDN needed).
+mathjax=.ci/node/node_modules/mathjax/es5/tex-mml-chtml.js
+if [ ! -f "$mathjax" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "==> installing mathjax@3.2.2 into .ci/node (for the browser test)"
+    npm install --prefix .ci/node --no-audit --no-fund --no-save --loglevel=error mathjax@3.2.2 >/dev/null
+  else
+    echo "==> npm not found: the browser test will be skipped (install Node.js to run it)"
+  fi
+fi
+
+# 3. The book. -W: any warning fails; -n: nitpicky cross-references.
+if [ "$clean" = 1 ]; then
+  echo "==> removing _build (clean build: every chapter executes)"
+  rm -rf _build
+fi
+echo "==> building the book"
+start=$(date +%s)
+"$VENV/bin/jupyter-book" build . -W -n --keep-going
+echo "==> built in $(( $(date +%s) - start )) s: open _build/html/index.html"

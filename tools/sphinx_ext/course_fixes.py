@@ -1,0 +1,69 @@
+"""Sphinx fixes for the course site (loaded from _config.yml ``sphinx.local_extensions``).
+
+Duplicate ``THEBE_JS_URL`` declaration
+--------------------------------------
+A default Jupyter Book 1 page logs ``SyntaxError: Identifier 'THEBE_JS_URL' has
+already been declared`` in the browser console. The cause:
+
+* ``sphinx_thebe`` (always loaded by Jupyter Book) registers an inline script,
+  ``const THEBE_JS_URL = ...; const thebe_selector = ...``, with
+  ``app.add_js_file(None, body=...)`` in an ``env-before-read-docs`` handler, i.e.
+  after the HTML builder was initialised. Sphinx then stores it twice: in the
+  registry, and directly in the builder's script list with ``filename=None``.
+* Sphinx 7.4's ``StandaloneHTMLBuilder.prepare_writing`` re-adds every registry
+  script "registered after Builder.init()" as ``add_js_file(filename or '', ...)``.
+  The builder de-duplicates by equality, and ``_JavaScript(None, body=B)`` is not
+  equal to ``_JavaScript('', body=B)``, so the same inline ``const`` script is
+  written twice into every page and the second copy throws.
+
+The fix normalises inline scripts already in the builder's list to ``filename=''``
+(rendered identically: a script without ``src``) right after ``sphinx_thebe`` adds
+them, so the later re-add is recognised as a duplicate. Nothing else changes.
+
+The downloadable notebook has outputs
+-------------------------------------
+sphinx-book-theme's download menu offers ``_sources/<page>.ipynb``, a copy of the
+notebook myst-nb writes to ``_build/jupyter_execute``. When the outputs come from the
+execution cache (an incremental build), myst-nb writes that notebook WITHOUT outputs.
+The course commits an executed sibling ``book/<page>.ipynb`` for every chapter (the
+file Colab and Binder open, checked against its ``.md`` and by strict nbval), so the
+download becomes that file: the same notebook everywhere, always with its outputs.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+
+def _normalise_inline_scripts(app: Sphinx, env, docnames) -> None:
+    scripts = getattr(app.builder, "_js_files", None)
+    if not isinstance(scripts, list):
+        return
+    fixed = []
+    for asset in scripts:
+        if getattr(asset, "filename", "") is None:
+            asset = type(asset)("", priority=asset.priority, **asset.attributes)
+        if asset not in fixed:
+            fixed.append(asset)
+    scripts[:] = fixed
+
+
+def _download_the_committed_notebook(app: Sphinx, pagename, templatename, context, doctree):
+    if not context.get("ipynb_source"):
+        return
+    sibling = Path(app.srcdir, pagename + ".ipynb")
+    if sibling.is_file():
+        target = Path(app.outdir, "_sources", pagename + ".ipynb")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(sibling, target)
+
+
+def setup(app: Sphinx) -> dict:
+    # priority 900: after sphinx_thebe's own env-before-read-docs handler (500)
+    app.connect("env-before-read-docs", _normalise_inline_scripts, priority=900)
+    # priority 900: after sphinx-book-theme copied jupyter_execute's notebook (500)
+    app.connect("html-page-context", _download_the_committed_notebook, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# README command 2: run the whole test suite in ONE pytest run:
+#   * tests/            unit tests, book checks (notebook sync, install cell, launch links,
+#                       toc) and the real-browser test of the built site (tests/browser/)
+#   * book/*.ipynb      strict nbval: every chapter notebook re-executes and every stored
+#                       output must equal the fresh one (after tests/book/nbval-sanitize.cfg)
+# Run tools/build.sh first (the link and browser tests read _build/html).
+# Extra arguments go to pytest, e.g.  bash tools/test.sh -x -k momentum
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+VENV="${VENV:-.venv}"
+exec "$VENV/bin/python" -m pytest tests book \
+  --nbval --nbval-current-env --nbval-sanitize-with tests/book/nbval-sanitize.cfg \
+  "$@"
