@@ -137,7 +137,8 @@ def color_for(name: str) -> str:
     A label that contains an optimizer's name gets its colour too
     (``"momentum 0.9"`` is drawn like ``"momentum"``; the longest name wins).
     Other labels get a colour from :data:`PALETTE` chosen from the label, so the
-    same label always gets the same colour.
+    same label always gets the same colour; never the yellow, which is too faint on
+    white for a colour nobody chose on purpose.
     """
     key = "".join(ch for ch in name.lower() if ch.isalnum())
     if key in OPTIMIZER_COLORS:
@@ -145,7 +146,8 @@ def color_for(name: str) -> str:
     for known in sorted(OPTIMIZER_COLORS, key=len, reverse=True):
         if len(known) > 2 and known in key:
             return OPTIMIZER_COLORS[known]
-    return PALETTE[sum(map(ord, key)) % len(PALETTE)]
+    strong = [c for c in PALETTE if c != OKABE_ITO["yellow"]]
+    return strong[sum(map(ord, key)) % len(strong)]
 
 
 def _distinct_colors(labels: Sequence[str]) -> list[str]:

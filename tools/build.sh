@@ -8,6 +8,9 @@
 #   VENV    virtual environment to create/use             (default: .venv)
 #   PYTHON  interpreter that creates it, Python 3.11       (default: python3.11, else python3)
 set -euo pipefail
+# Small matrices: one BLAS thread is ~100x faster than two threads fighting over two
+# cores, and it fixes the summation order, so stored chapter outputs reproduce anywhere.
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 clean=0

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 import re
 import sys
 import time
@@ -38,6 +39,11 @@ import nbformat
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The kernels inherit this: one BLAS thread, as tools/build.sh and tools/test.sh use, so
+# the stored outputs are computed the way the build and nbval recompute them.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 BOOK = ROOT / "book"
 CONFIG = ROOT / "_config.yml"
 TOC = ROOT / "_toc.yml"

@@ -7,6 +7,9 @@
 # Run tools/build.sh first (the link and browser tests read _build/html).
 # Extra arguments go to pytest, e.g.  bash tools/test.sh -x -k momentum
 set -euo pipefail
+# Small matrices: one BLAS thread is ~100x faster than two threads fighting over two
+# cores, and it fixes the summation order, so stored chapter outputs reproduce anywhere.
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 VENV="${VENV:-.venv}"
 exec "$VENV/bin/python" -m pytest tests book \

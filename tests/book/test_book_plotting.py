@@ -106,3 +106,10 @@ def test_glue_stores_numpy_scalars_as_plain_numbers(monkeypatch):
     plotting.glue("x", np.float64(0.25), display=False)
     plotting.glue("n", np.int64(3), display=False)
     assert stored == [0.25, 3] and type(stored[0]) is float and type(stored[1]) is int
+
+
+def test_labels_without_an_optimizer_never_get_the_faint_yellow():
+    from tinytorch.plotting import OKABE_ITO, color_for
+
+    labels = [f"run {i}" for i in range(200)] + ["η = 0.05", "constant", "cosine", "warm restarts"]
+    assert OKABE_ITO["yellow"] not in {color_for(label) for label in labels}
