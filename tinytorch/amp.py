@@ -7,7 +7,7 @@ lifting them into float16's range; dividing by S afterwards -- in float32, where
 nothing underflows -- restores the true gradient. If S was too large, some
 gradient overflowed to inf (or became nan): that step is skipped and S shrinks.
 
-The dynamic rule, applied by ``update()`` once per iteration:
+The dynamic rule, applied by ``update()`` once per iteration::
 
     any inf/nan found since the last update:   S ← S · backoff_factor,   tracker ← 0
     else:  tracker ← tracker + 1;  if tracker = growth_interval:

@@ -1,7 +1,7 @@
 """Gradient accumulation: a big batch's update from several small backward passes.
 
-For a loss that averages over its batch, the big batch B = B_1 ∪ ... ∪ B_k with
-n_i = |B_i| and N = Σ n_i has
+For a loss that averages over its batch, the big batch B = B₁ ∪ ... ∪ Bₖ with
+nᵢ the size of Bᵢ and N = Σ nᵢ has::
 
     ∇L_B = (1/N) Σ_{x∈B} ∇ℓ(x) = Σ_i (n_i / N) ∇L_{B_i}.
 
