@@ -23,7 +23,8 @@ Derived quantities, all defined here and nowhere else:
 * tiny-grad steps  -- steps whose grad norm was below ``vanish_threshold`` (absolute);
 * diverged at      -- first step with a non-finite loss (the run stops there);
 * rebound          -- final loss / the lowest mean over any ``window`` consecutive steps
-                      (> 1.5 means the loss came back up: the advice calls the run unstable).
+                      (> 1.5 means the loss came back up: the advice calls the run unstable;
+                      a lowest mean of exactly 0 gives inf if the loss came back up, else 1).
 
 Usage::
 
@@ -120,7 +121,8 @@ class OptimizerConvergenceProfiler:
         vanish_threshold: a grad norm below this (absolute) counts as a tiny-gradient step.
         target_fraction: default target loss = target_fraction × the initial loss.
 
-    Methods:
+    The methods, in the order a study uses them (each is documented below)::
+
         profile(name, make_optimizer, model_or_params, loss_fn, steps, *, make_scheduler=None,
                 clip_grad_norm=None, restore=True) -> ConvergenceRecord
         lr_sweep(name, make_optimizer, model_or_params, loss_fn, lrs, steps, **kw)
@@ -161,7 +163,7 @@ class OptimizerConvergenceProfiler:
         """Train for ``steps`` steps with ``make_optimizer(params)`` and record every step.
 
         Each step: zero_grad → loss = loss_fn(step) → backward → measure ‖g‖ → optional
-        clip_grad_norm_ → optimizer.step() (timed) → scheduler.step() (``make_scheduler
+        ``clip_grad_norm_`` → optimizer.step() (timed) → scheduler.step() (``make_scheduler
         (optimizer)``, if given; ReduceLROnPlateau receives the step's loss). A non-finite
         loss stops the run (``diverged_at``). With ``restore`` the parameters get their
         starting values back afterwards.

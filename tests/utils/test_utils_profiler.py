@@ -192,11 +192,59 @@ def test_every_sentence_cites_measured_numbers():
     states = {r.name: r.state_bytes for r in prof.records.values()}
     assert any(f"Adam {states['Adam']:,} B (2.00×" in s for s in advice)
     assert any("Sweep 'gd': the lowest final loss" in s and "came from lr 0.2 " in s for s in advice)
-    assert any("Sweep 'gd': lr 0.6 and above were unstable" in s and "largest stable lr was 0.2" in s
+    assert any("Sweep 'gd': lr 0.6 and above failed" in s and "largest lr that did not fail was 0.2" in s
                for s in advice)
     test = prof.range_tests["Adam"]
     assert any(f"fell fastest at lr {test.suggested_lr:.3g}" in s for s in advice)
     assert not any("Transformer" in s or "production" in s.lower() for s in advice)  # nothing canned
+
+
+def test_rebound_of_a_loss_that_saturates_at_zero():
+    """A best window of exactly 0 (cross-entropy with huge logits) is a rebound of inf when
+    the loss comes back up, 1 when it stays at 0 -- never nan, which the advice would read as
+    stable."""
+    w, _ = quadratic()
+    prof = OptimizerConvergenceProfiler(window=3)
+    losses = iter([2.0, 1.0, 0.0, 0.0, 0.0, 0.5, 0.0, 0.7, 0.4])
+    rec = prof.profile("back", lambda ps: SGD(ps, lr=0.0), [w], lambda: (w * 0.0).sum() + next(losses), 9)
+    row = prof.compare(target_loss=0.1)[0]
+    assert row["best_window_loss"] == 0.0 and row["final_loss"] == pytest.approx(0.7 / 3 + 0.4 / 3)
+    assert row["rebound"] == math.inf
+    assert any(s.startswith("back is unstable") for s in prof.recommendations())
+    flat = iter([2.0, 1.0, 0.0, 0.0, 0.0])
+    prof.profile("flat", lambda ps: SGD(ps, lr=0.0), [w], lambda: (w * 0.0).sum() + next(flat), 5)
+    assert prof.compare(["flat"])[0]["rebound"] == 1.0
+    negative = iter([-1.0, -2.0, -3.0, -4.0])
+    prof.profile("neg", lambda ps: SGD(ps, lr=0.0), [w], lambda: (w * 0.0).sum() + next(negative), 4)
+    assert math.isnan(prof.compare(["neg"])[0]["rebound"])  # a ratio of negative losses means nothing
+    assert rec.losses[:3] == [2.0, 1.0, 0.0]
+
+
+def test_sweep_advice_says_and_above_only_when_it_is_true():
+    """Failed rates that are not the top of the grid are listed, not summarised as "and above"."""
+    w, _ = quadratic()
+    scripted = {0.1: [2.0, 1.0, 0.5, 0.4, 0.3, 0.2],       # learns
+                0.2: [2.0, 0.1, 0.1, 0.1, 2.0, 2.0],       # comes back up: rebound 20
+                0.3: [2.0, 1.0, 0.5, 0.2, 0.1, 0.1],       # learns again
+                0.4: [2.0, 3.0, 4.0, 5.0, 6.0, 7.0]}       # ends above its start
+    prof = OptimizerConvergenceProfiler(window=2)
+    current = {}
+
+    def make(ps, lr):
+        current["losses"] = iter(scripted[lr])
+        return SGD(ps, lr=lr)                              # the loss ignores w: only lr is recorded
+
+    prof.lr_sweep("s", make, [w], lambda: (w * 0.0).sum() + next(current["losses"]), list(scripted), 6)
+    advice = [s for s in prof.recommendations() if s.startswith("Sweep 's'")]
+    assert advice[0] == "Sweep 's': the lowest final loss, 0.1, came from lr 0.3 (of 0.1, 0.2, 0.3, 0.4)."
+    assert advice[1] == ("Sweep 's': lr 0.2, 0.4 failed (at lr 0.2 its final loss was 20× its best 2-step "
+                         "mean); the largest lr that did not fail was 0.3.")
+    rows = {r["name"]: r for r in prof.compare()}
+    assert rows["s lr=0.4"]["final_loss"] > rows["s lr=0.4"]["initial_loss"]
+    single = OptimizerConvergenceProfiler(window=2)
+    stuck = iter([2.0, 2.5, 2.5, 2.5, 2.5, 2.5])                 # rebound 2.5 / 2.25: not "unstable"
+    single.profile("up", lambda ps: SGD(ps, lr=0.5), [w], lambda: (w * 0.0).sum() + next(stuck), 6)
+    assert single.recommendations()[0] == "up did not learn: its final loss 2.5 is not below its initial loss 2 (lr 0.5)."
 
 
 def test_a_single_stable_run_gets_only_measured_facts():

@@ -14,8 +14,11 @@ Rules (thresholds are module constants, so the chapter can quote them):
                                                before the first spike as a clipping level
 * tiny gradients                            -> how many steps, and the loss at the first one
 * optimizer state                           -> measured bytes and the ratio to the parameters
-* lr sweeps and range tests                 -> the best measured lr, the divergence boundary,
-                                               the steepest-descent and min/10 points
+* a run that ended no lower than it started -> says so (it did not learn)
+* lr sweeps and range tests                 -> the best measured lr; the rates that failed
+                                               (diverged, came back up, or ended above their
+                                               start), "and above" only when every larger rate
+                                               failed too; the steepest-descent and min/10 points
 """
 from __future__ import annotations
 
@@ -93,6 +96,11 @@ def _stability(rows, records, profiler) -> list:
             if test is not None and test.suggested_lr is not None:
                 sentence += f", e.g. the range test's steepest-descent lr {test.suggested_lr:.3g}"
             out.append(sentence + ".")
+        elif not r["final_loss"] < r["initial_loss"]:
+            rec = records[r["name"]]
+            lr = rec.lrs[-1] if rec.lrs else math.nan
+            out.append(f"{r['name']} did not learn: its final loss {r['final_loss']:.4g} is not below its "
+                       f"initial loss {r['initial_loss']:.4g} (lr {lr:.3g}).")
     return out
 
 
@@ -131,26 +139,37 @@ def _memory(rows) -> list:
     return out
 
 
+def _failure(row, window) -> str | None:
+    """Why a run of a sweep failed (diverged, came back up, or ended above its start), or None."""
+    if row["diverged_at"] is not None:
+        return f"its loss was not finite at step {row['diverged_at']}"
+    if row["rebound"] > REBOUND:
+        return f"its final loss was {row['rebound']:.3g}× its best {window}-step mean"
+    if not row["final_loss"] < row["initial_loss"]:
+        return f"its final loss {row['final_loss']:.4g} was not below its initial loss {row['initial_loss']:.4g}"
+    return None
+
+
 def _sweeps(profiler, target_loss) -> list:
     out = []
     for name, runs in profiler.sweeps.items():
         rows = profiler.compare([r.name for r in runs], target_loss)
         lrs = [r.hyperparameters.get("lr", math.nan) for r in runs]
-        def stable(row):
-            return row["diverged_at"] is None and not row["rebound"] > REBOUND
-
-        alive = [(lr, row) for lr, row in zip(lrs, rows) if stable(row)]
-        dead = [(lr, row) for lr, row in zip(lrs, rows) if not stable(row)]
+        failures = [_failure(row, profiler.window) for row in rows]
+        alive = [(lr, row) for lr, row, why in zip(lrs, rows, failures) if why is None]
+        dead = [(lr, why) for lr, why in zip(lrs, failures) if why is not None]
         if alive:
             lr, row = min(alive, key=lambda x: x[1]["final_loss"])
             out.append(f"Sweep {name!r}: the lowest final loss, {row['final_loss']:.4g}, came from lr {lr:g} "
                        f"(of {', '.join(f'{x:g}' for x in lrs)}).")
         if dead:
-            lr, row = min(dead, key=lambda x: x[0])
-            how = (f"its loss was not finite at step {row['diverged_at']}" if row["diverged_at"] is not None
-                   else f"its final loss was {row['rebound']:.3g}× its best {profiler.window}-step mean")
-            out.append(f"Sweep {name!r}: lr {lr:g} and above were unstable (at lr {lr:g} {how})"
-                       + (f"; the largest stable lr was {max(x for x, _ in alive):g}." if alive else "."))
+            lr, how = min(dead, key=lambda x: x[0])
+            if all(x < lr for x, _ in alive):   # every rate from the first failure upwards failed
+                which = f"lr {lr:g} and above failed"
+            else:
+                which = "lr " + ", ".join(f"{x:g}" for x, _ in sorted(dead)) + " failed"
+            out.append(f"Sweep {name!r}: {which} (at lr {lr:g} {how})"
+                       + (f"; the largest lr that did not fail was {max(x for x, _ in alive):g}." if alive else "."))
     for name, test in profiler.range_tests.items():
         if test.suggested_lr is None:
             out.append(f"Range test {name!r}: the smoothed loss never fell over {len(test.lrs)} steps "

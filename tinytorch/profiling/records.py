@@ -26,6 +26,17 @@ def optimizer_state_bytes(optimizer) -> int:
     return total
 
 
+def _rebound(final: float, best_window: float) -> float:
+    """final / best_window. A best window of exactly 0 (a loss that saturates at 0, e.g.
+    cross-entropy with huge logits) gives inf if the loss came back up and 1 if it did not;
+    nan when undefined (no full window, or a negative best window, where a ratio means nothing)."""
+    if not (math.isfinite(best_window) and best_window >= 0) or math.isnan(final):
+        return math.nan
+    if best_window > 0:
+        return final / best_window
+    return math.inf if final > 0 else 1.0
+
+
 @dataclass
 class ConvergenceRecord:
     """The measurements of one run (see the module docstring for each field's definition)."""
@@ -83,7 +94,7 @@ class ConvergenceRecord:
             "steps_to_target": steps,
             "time_to_target_ms": None if steps is None else steps * it_ms,
             "best_window_loss": best_window,
-            "rebound": float(tail.mean() / best_window) if len(rolling) and best_window > 0 else math.nan,
+            "rebound": _rebound(float(tail.mean()) if len(tail) else math.nan, best_window),
             "increase_fraction": float(np.mean(np.diff(finite) > 0)) if len(finite) > 1 else 0.0,
             "tail_cv": float(tail.std() / abs(tail.mean())) if len(tail) > 1 and tail.mean() != 0 else 0.0,
             "grad_norm_initial": float(norms[0]) if len(norms) else math.nan,

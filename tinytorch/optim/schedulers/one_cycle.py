@@ -1,4 +1,4 @@
-"""OneCycleLR: the 1cycle policy (Smith & Topin, "Super-Convergence", 2018).
+"""OneCycleLR: the 1cycle policy (Smith & Topin, "Super-Convergence", 2019).
 
 With n = total_steps and p = pct_start, in PyTorch's (default, two-phase) form:
 
