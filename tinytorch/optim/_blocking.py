@@ -5,10 +5,10 @@ An optimizer step written as NumPy ufuncs (``np.multiply(m, b1, out=m)``,
 parameters every array is 40 MB, far larger than any cache, so each pass
 streams from DRAM, and an Adam step of ~14 ufuncs moves ~20 arrays' worth.
 
-Cutting the arrays into blocks of a few hundred KB and running ALL the
-ufuncs on one block before moving to the next keeps the block in cache:
-DRAM then sees each array once per step, as in a fused kernel, while the
-per-block arithmetic is still plain NumPy.  The math is untouched: every
+Cutting the arrays into blocks (256 Ki elements: 1 MiB of float32 per
+array) and running ALL the ufuncs on one block before moving to the next
+keeps the block in cache: DRAM then sees each array once per step, as in
+a fused kernel, while the per-block arithmetic is still plain NumPy.  The math is untouched: every
 element goes through the same ufuncs in the same order, so blocked and
 unblocked results are identical to the bit.
 
@@ -34,14 +34,18 @@ from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
-# Elements per block.  Measured on the 2-core EPYC (1 MiB L2 per core) this
-# project is developed on with benchmarks/bench_blocking.py: see
-# benchmarks/results/blocking.json.  Smaller blocks fit L2 better but pay
-# NumPy's ~1 us per-call overhead more often.
+# Elements per block, measured with benchmarks/bench_blocking.py on the
+# 2-core AMD EPYC (1 MiB L2 per core, 32 MiB L3) this project is built on.
+# One Adam step on 1e7 float32 parameters, two threads: unblocked 29-31 ms;
+# blocks of 16 Ki 27-28 ms, 64 Ki 13-15 ms, 256 Ki 11.2-11.3 ms, 1 Mi
+# 15-16 ms (SGD-momentum: 8.7-10.5 ms unblocked, 4.3-5.9 ms at 256 Ki).
+# Blocks small enough for L2 lose: every ufunc call costs ~1 us of Python
+# and, with two threads, a GIL hand-off; at 256 Ki a block's six arrays
+# (6 MiB per thread) still stay in L3.
 DEFAULT_BLOCK = 1 << 18
 
 # Each extra thread must get at least this many elements: below it the
@@ -64,16 +68,21 @@ def default_threads() -> int:
 
 _pool = None
 _pool_size = 0
+_pool_pid = None
 _pool_lock = threading.Lock()
 
 
 def _executor(workers: int) -> ThreadPoolExecutor:
-    """One process-wide pool, grown on demand (it is shared by all runners)."""
-    global _pool, _pool_size
+    """One process-wide pool, grown on demand (it is shared by all runners).
+
+    A forked child inherits the pool object but not its threads, so work
+    submitted there would wait forever: a new process gets a new pool.
+    """
+    global _pool, _pool_size, _pool_pid
     with _pool_lock:
-        if _pool_size < workers:
+        if _pool_size < workers or _pool_pid != os.getpid():
             _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tinytorch-block")
-            _pool_size = workers
+            _pool_size, _pool_pid = workers, os.getpid()
         return _pool
 
 
@@ -129,7 +138,10 @@ class BlockRunner:
                                           min(n, (w + 1) * share), w, kwargs)
             for w in range(workers - 1)
         ]
-        self._run_range(update, flat, (workers - 1) * share, n, workers - 1, kwargs)
+        try:
+            self._run_range(update, flat, (workers - 1) * share, n, workers - 1, kwargs)
+        finally:
+            wait(futures)  # never return while a worker still writes into the arrays
         for f in futures:
             f.result()  # re-raises a worker's exception here
 

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from tinytorch.optim._blocking import MIN_PARALLEL
+
 INSTALL_HINT = (
     "fused=True needs numba: pip install 'optimizers-executably[fast]' "
     "(or pip install numba)"
@@ -62,7 +64,9 @@ def _load():
     except ImportError as err:
         raise ImportError(INSTALL_HINT) from err
 
-    @numba.njit(parallel=True, cache=True)
+    # error_model="numpy": x/0 gives inf or nan as in NumPy and torch, never
+    # ZeroDivisionError (and the loop needs no zero checks, so it vectorizes).
+    @numba.njit(parallel=True, cache=True, error_model="numpy")
     def adam_kernel(p, g, m, v, vmax, neg_step_size, weight, one_minus_weight,
                     beta2, one_minus_beta2, bc2_sqrt, eps, weight_decay,
                     decay_factor, amsgrad, maximize, decoupled):
@@ -91,7 +95,7 @@ def _load():
             denom = np.sqrt(vi) / bc2_sqrt + eps
             p[i] = pi + (neg_step_size * mi) / denom  # addcdiv_(m, denom, value=-step_size)
 
-    @numba.njit(parallel=True, cache=True)
+    @numba.njit(parallel=True, cache=True, error_model="numpy")
     def sgd_kernel(p, g, buf, neg_lr, momentum, one_minus_dampening,
                    weight_decay, nesterov, maximize, init_buffer):
         for i in numba.prange(p.size):
@@ -113,6 +117,20 @@ def _load():
 
     _kernels = (adam_kernel, sgd_kernel)
     return _kernels
+
+
+def _run(kernel, size, *args):
+    """Run a parallel kernel on only as many threads as get MIN_PARALLEL elements each.
+
+    The blocked NumPy path follows the same rule. Waking a second thread costs a few
+    microseconds on a quiet machine, but a scheduler time slice when that core is busy:
+    measured here with two busy processes, a 1000-element Adam step took 8 ms at the
+    90th percentile on two threads and 16 us on one.
+    """
+    import numba
+
+    numba.set_num_threads(max(1, min(numba.config.NUMBA_NUM_THREADS, size // MIN_PARALLEL)))
+    kernel(*args)
 
 
 def _flat(name, a, dtype):
@@ -158,11 +176,12 @@ def adam_step_(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq=None, *, step,
     weight = 1 - beta1
     c = dtype.type  # ... then rounded once to the parameter dtype
     vmax = f["max_exp_avg_sq"] if amsgrad else f["exp_avg_sq"][:0]
-    adam_kernel(f["param"], f["grad"], f["exp_avg"], f["exp_avg_sq"], vmax,
-                c(-step_size), c(weight), c(1) - c(weight), c(beta2), c(1 - beta2),
-                c(bias_correction2 ** 0.5), c(eps), c(weight_decay),
-                c(1 - lr * weight_decay), bool(amsgrad), bool(maximize),
-                bool(decoupled_weight_decay and weight_decay != 0))
+    _run(adam_kernel, param.size,
+         f["param"], f["grad"], f["exp_avg"], f["exp_avg_sq"], vmax,
+         c(-step_size), c(weight), c(1) - c(weight), c(beta2), c(1 - beta2),
+         c(bias_correction2 ** 0.5), c(eps), c(weight_decay),
+         c(1 - lr * weight_decay), bool(amsgrad), bool(maximize),
+         bool(decoupled_weight_decay and weight_decay != 0))
 
 
 def sgd_step_(param, grad, momentum_buffer=None, *, lr, momentum=0.0,
@@ -183,5 +202,6 @@ def sgd_step_(param, grad, momentum_buffer=None, *, lr, momentum=0.0,
     dtype, f = _check(param, named)
     c = dtype.type
     buf = f["momentum_buffer"] if momentum != 0 else f["param"][:0]
-    sgd_kernel(f["param"], f["grad"], buf, c(-lr), c(momentum), c(1 - dampening),
-               c(weight_decay), bool(nesterov), bool(maximize), bool(init_buffer))
+    _run(sgd_kernel, param.size,
+         f["param"], f["grad"], buf, c(-lr), c(momentum), c(1 - dampening),
+         c(weight_decay), bool(nesterov), bool(maximize), bool(init_buffer))
