@@ -6,6 +6,7 @@ gradient softmax(z) − onehot(y) is computed directly instead of through log/ex
 """
 import numpy as np
 
+from ..core.autograd import relu, sigmoid, tanh  # noqa: F401  (re-exported)
 from ..core.tensor import Tensor, apply_op, as_tensor
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -46,18 +47,7 @@ def linear(x, weight, bias=None):
 
 
 # ------------------------------------------------------------------ activations
-def relu(x):
-    return as_tensor(x).relu()
-
-
-def sigmoid(x):
-    return as_tensor(x).sigmoid()
-
-
-def tanh(x):
-    return as_tensor(x).tanh()
-
-
+# relu, sigmoid and tanh are the autograd layer's functions (imported above).
 def softmax(x, axis=-1):
     return as_tensor(x).softmax(axis)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tinytorch.optim._effective_grad import effective_grad
 from tinytorch.optim._checks import check_at_least_zero, check_flags, check_reals
 from tinytorch.optim._spellings import accepts_seed_spellings
 from tinytorch.optim.optimizer import Optimizer
@@ -19,12 +20,8 @@ def adagrad_update(param, grad, state_sum, *, step, lr, lr_decay, weight_decay, 
     ``grad`` is only read.
     """
     d, tmp = scratch if scratch is not None else (np.empty_like(param), np.empty_like(param))
-    g = grad
-    if maximize:                                      # g = -grad
-        g = np.negative(grad, out=d)
-    if weight_decay != 0:                             # g = g + wd * p
-        np.multiply(param, weight_decay, out=tmp)
-        g = np.add(g, tmp, out=d)
+    g = effective_grad(param, grad, weight_decay=weight_decay, maximize=maximize,
+                       out=d, tmp=tmp)                     # g = ±grad + wd * p
     clr = lr / (1 + (step - 1) * lr_decay)            # decayed learning rate
     state_sum += np.multiply(g, g, out=tmp)           # s = s + g * g
     std = np.sqrt(state_sum, out=tmp)                 # p = p - clr * g / (sqrt(s) + eps)

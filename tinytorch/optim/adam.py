@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinytorch.optim import _fused
+from tinytorch.optim._effective_grad import effective_grad
 from tinytorch.optim._checks import check_at_least_zero, check_betas, check_flags, check_reals
 from tinytorch.optim._spellings import accepts_seed_spellings
 from tinytorch.optim.optimizer import Optimizer
@@ -21,15 +22,11 @@ def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, step, lr, b
     ``param`` (allocated if None). ``grad`` is only read.
     """
     d, tmp = scratch if scratch is not None else (np.empty_like(param), np.empty_like(param))
-    g = grad
-    if maximize:                                           # g = -grad
-        g = np.negative(grad, out=d)
-    if weight_decay != 0:
-        if decoupled_weight_decay:                         # p = p * (1 - lr * wd)
-            param *= 1 - lr * weight_decay
-        else:                                              # g = g + wd * p
-            np.multiply(param, weight_decay, out=tmp)
-            g = np.add(g, tmp, out=d)
+    if decoupled_weight_decay and weight_decay != 0:        # AdamW: p = p * (1 - lr * wd)
+        param *= 1 - lr * weight_decay
+    coupled_decay = 0 if decoupled_weight_decay else weight_decay
+    g = effective_grad(param, grad, weight_decay=coupled_decay, maximize=maximize,
+                       out=d, tmp=tmp)                     # g = ±grad (+ wd * p: Adam)
     exp_avg *= beta1                                       # m = b1 * m + (1 - b1) * g
     np.multiply(g, 1 - beta1, out=tmp)
     exp_avg += tmp

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tinytorch.optim._effective_grad import effective_grad
 from tinytorch.optim._checks import check_at_least_zero, check_flags, check_reals
 from tinytorch.optim._spellings import accepts_seed_spellings
 from tinytorch.optim.optimizer import Optimizer
@@ -19,12 +20,8 @@ def rmsprop_update(param, grad, square_avg, grad_avg, momentum_buffer, *, lr, al
     ``param`` (allocated if None). ``grad`` is only read.
     """
     d, tmp = scratch if scratch is not None else (np.empty_like(param), np.empty_like(param))
-    g = grad
-    if maximize:                                       # g = -grad
-        g = np.negative(grad, out=d)
-    if weight_decay != 0:                              # g = g + wd * p
-        np.multiply(param, weight_decay, out=tmp)
-        g = np.add(g, tmp, out=d)
+    g = effective_grad(param, grad, weight_decay=weight_decay, maximize=maximize,
+                       out=d, tmp=tmp)                     # g = ±grad + wd * p
     square_avg *= alpha                                # v = a * v + (1 - a) * g * g
     np.multiply(g, 1 - alpha, out=tmp)
     tmp *= g

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinytorch.optim import _fused
+from tinytorch.optim._effective_grad import effective_grad
 from tinytorch.optim._checks import check_at_least_zero, check_flags, check_reals
 from tinytorch.optim._spellings import accepts_seed_spellings
 from tinytorch.optim.optimizer import Optimizer
@@ -21,12 +22,8 @@ def sgd_update(param, grad, momentum_buffer, *, lr, momentum, dampening, weight_
     only read.
     """
     d, tmp = scratch if scratch is not None else (np.empty_like(param), np.empty_like(param))
-    g = grad
-    if maximize:                                  # g = -grad
-        g = np.negative(grad, out=d)
-    if weight_decay != 0:                         # g = g + wd * p
-        np.multiply(param, weight_decay, out=tmp)
-        g = np.add(g, tmp, out=d)
+    g = effective_grad(param, grad, weight_decay=weight_decay, maximize=maximize,
+                       out=d, tmp=tmp)                     # g = ±grad + wd * p
     if momentum != 0:
         b = momentum_buffer
         if init_buffer:                           # b = g
