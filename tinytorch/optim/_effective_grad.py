@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 
-def effective_grad(param, grad, *, weight_decay, maximize, out, tmp):
+def effective_grad(param, grad, weight_decay, maximize, *, out, tmp):
     """g = −∇ if maximize else ∇, then g = g + weight_decay · p (coupled L2 decay).
 
     Returns ``grad`` itself when neither applies (it is only ever read), else ``out``,

@@ -11,20 +11,21 @@ from tinytorch.optim.optimizer import Optimizer
 __all__ = ["Adagrad", "adagrad_update"]
 
 
-def adagrad_update(param, grad, state_sum, *, step, lr, lr_decay, weight_decay, eps, maximize,
-                   scratch=None):
+def adagrad_update(param, grad, state_sum, *, step, lr, lr_decay, weight_decay,
+                   eps, maximize, scratch=None):
     """One Adagrad step on NumPy arrays, in place (``param`` and ``state_sum``).
 
-    ``step`` is this parameter's step number t, already incremented (1 on the first
-    step). ``scratch``: two arrays shaped like ``param`` (allocated if None).
-    ``grad`` is only read.
+    ``step`` is this parameter's step number t, already incremented (1 on the
+    first step). ``scratch``: two arrays shaped like ``param`` (allocated if
+    None). ``grad`` is only read.
     """
-    d, tmp = scratch if scratch is not None else (np.empty_like(param), np.empty_like(param))
-    g = effective_grad(param, grad, weight_decay=weight_decay, maximize=maximize,
-                       out=d, tmp=tmp)                     # g = ±grad + wd * p
-    clr = lr / (1 + (step - 1) * lr_decay)            # decayed learning rate
-    state_sum += np.multiply(g, g, out=tmp)           # s = s + g * g
-    std = np.sqrt(state_sum, out=tmp)                 # p = p - clr * g / (sqrt(s) + eps)
+    if scratch is None:
+        scratch = np.empty_like(param), np.empty_like(param)
+    d, tmp = scratch
+    g = effective_grad(param, grad, weight_decay, maximize, out=d, tmp=tmp)
+    clr = lr / (1 + (step - 1) * lr_decay)      # decayed learning rate
+    state_sum += np.multiply(g, g, out=tmp)     # s = s + g * g
+    std = np.sqrt(state_sum, out=tmp)           # p = p - clr*g/(sqrt(s) + eps)
     std += eps
     update = np.divide(g, std, out=tmp)
     update *= clr

@@ -12,25 +12,27 @@ from tinytorch.optim.optimizer import Optimizer
 __all__ = ["Adam", "adam_update"]
 
 
-def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, step, lr, beta1, beta2,
-                eps, weight_decay, amsgrad, maximize, decoupled_weight_decay=False, scratch=None):
+def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, step, lr,
+                beta1, beta2, eps, weight_decay, amsgrad, maximize,
+                decoupled_weight_decay=False, scratch=None):
     """One Adam (or AdamW) step on NumPy arrays, in place.
 
-    ``step`` is this parameter's step number t, already incremented (1 on the first
-    step). ``max_exp_avg_sq`` is only used (and updated) when ``amsgrad``.
-    ``decoupled_weight_decay=True`` is AdamW. ``scratch``: two arrays shaped like
-    ``param`` (allocated if None). ``grad`` is only read.
+    ``step`` is this parameter's step number t, already incremented (1 on the
+    first step). ``max_exp_avg_sq`` is only used (and updated) when
+    ``amsgrad``. ``decoupled_weight_decay=True`` is AdamW. ``scratch``: two
+    arrays shaped like ``param`` (allocated if None). ``grad`` is only read.
     """
-    d, tmp = scratch if scratch is not None else (np.empty_like(param), np.empty_like(param))
-    if decoupled_weight_decay and weight_decay != 0:        # AdamW: p = p * (1 - lr * wd)
-        param *= 1 - lr * weight_decay
+    if scratch is None:
+        scratch = np.empty_like(param), np.empty_like(param)
+    d, tmp = scratch
+    if decoupled_weight_decay and weight_decay != 0:
+        param *= 1 - lr * weight_decay          # AdamW: p = p * (1 - lr * wd)
     coupled_decay = 0 if decoupled_weight_decay else weight_decay
-    g = effective_grad(param, grad, weight_decay=coupled_decay, maximize=maximize,
-                       out=d, tmp=tmp)                     # g = ±grad (+ wd * p: Adam)
-    exp_avg *= beta1                                       # m = b1 * m + (1 - b1) * g
+    g = effective_grad(param, grad, coupled_decay, maximize, out=d, tmp=tmp)
+    exp_avg *= beta1                            # m = b1 * m + (1 - b1) * g
     np.multiply(g, 1 - beta1, out=tmp)
     exp_avg += tmp
-    exp_avg_sq *= beta2                                    # v = b2 * v + (1 - b2) * g * g
+    exp_avg_sq *= beta2                         # v = b2 * v + (1 - b2) * g * g
     np.multiply(g, 1 - beta2, out=tmp)
     tmp *= g
     exp_avg_sq += tmp
@@ -38,13 +40,13 @@ def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, step, lr, b
     bias_correction2 = 1 - beta2 ** step
     step_size = lr / bias_correction1
     v = exp_avg_sq
-    if amsgrad:                                            # vmax = max(vmax, v)
+    if amsgrad:                                 # vmax = max(vmax, v)
         np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
         v = max_exp_avg_sq
-    denom = np.sqrt(v, out=tmp)                            # denom = sqrt(v) / sqrt(bc2) + eps
+    denom = np.sqrt(v, out=tmp)                 # denom = √v / √bc2 + eps
     denom /= bias_correction2 ** 0.5
     denom += eps
-    update = np.divide(exp_avg, denom, out=tmp)            # p = p - (lr / bc1) * m / denom
+    update = np.divide(exp_avg, denom, out=tmp) # p = p - (lr / bc1) * m / denom
     update *= step_size
     param -= update
 

@@ -11,38 +11,40 @@ from tinytorch.optim.optimizer import Optimizer
 __all__ = ["RMSprop", "rmsprop_update"]
 
 
-def rmsprop_update(param, grad, square_avg, grad_avg, momentum_buffer, *, lr, alpha, eps,
-                   weight_decay, momentum, centered, maximize, scratch=None):
+def rmsprop_update(param, grad, square_avg, grad_avg, momentum_buffer, *, lr,
+                   alpha, eps, weight_decay, momentum, centered, maximize,
+                   scratch=None):
     """One RMSprop step on NumPy arrays, in place.
 
     ``grad_avg`` is used only when ``centered``, ``momentum_buffer`` only when
     ``momentum > 0`` (it starts at zeros). ``scratch``: two arrays shaped like
     ``param`` (allocated if None). ``grad`` is only read.
     """
-    d, tmp = scratch if scratch is not None else (np.empty_like(param), np.empty_like(param))
-    g = effective_grad(param, grad, weight_decay=weight_decay, maximize=maximize,
-                       out=d, tmp=tmp)                     # g = ±grad + wd * p
-    square_avg *= alpha                                # v = a * v + (1 - a) * g * g
+    if scratch is None:
+        scratch = np.empty_like(param), np.empty_like(param)
+    d, tmp = scratch
+    g = effective_grad(param, grad, weight_decay, maximize, out=d, tmp=tmp)
+    square_avg *= alpha                         # v = a * v + (1 - a) * g * g
     np.multiply(g, 1 - alpha, out=tmp)
     tmp *= g
     square_avg += tmp
     if centered:
-        grad_avg *= alpha                              # gbar = a * gbar + (1 - a) * g
+        grad_avg *= alpha                       # gbar = a * gbar + (1 - a) * g
         np.multiply(g, 1 - alpha, out=tmp)
         grad_avg += tmp
-        np.multiply(grad_avg, grad_avg, out=tmp)       # avg = sqrt(v - gbar^2) + eps
+        np.multiply(grad_avg, grad_avg, out=tmp)
         avg = np.subtract(square_avg, tmp, out=tmp)
-        np.sqrt(avg, out=avg)
-    else:                                              # avg = sqrt(v) + eps
+        np.sqrt(avg, out=avg)                   # avg = sqrt(v - gbar^2) + eps
+    else:                                       # avg = sqrt(v) + eps
         avg = np.sqrt(square_avg, out=tmp)
     avg += eps
     if momentum > 0:
-        momentum_buffer *= momentum                    # b = mu * b + g / avg
+        momentum_buffer *= momentum             # b = mu * b + g / avg
         momentum_buffer += np.divide(g, avg, out=tmp)
-        np.multiply(momentum_buffer, lr, out=tmp)      # p = p - lr * b
+        np.multiply(momentum_buffer, lr, out=tmp)   # p = p - lr * b
         param -= tmp
     else:
-        step = np.divide(g, avg, out=tmp)              # p = p - lr * g / avg
+        step = np.divide(g, avg, out=tmp)       # p = p - lr * g / avg
         step *= lr
         param -= step
 

@@ -12,34 +12,35 @@ from tinytorch.optim.optimizer import Optimizer
 __all__ = ["SGD", "sgd_update"]
 
 
-def sgd_update(param, grad, momentum_buffer, *, lr, momentum, dampening, weight_decay,
-               nesterov, maximize, init_buffer, scratch=None):
-    """One SGD step on NumPy arrays, in place (``param`` and ``momentum_buffer``).
+def sgd_update(param, grad, momentum_buffer, *, lr, momentum, dampening,
+               weight_decay, nesterov, maximize, init_buffer, scratch=None):
+    """One SGD step on NumPy arrays, in place (``param``, ``momentum_buffer``).
 
-    ``momentum_buffer`` is None when ``momentum == 0``. ``init_buffer=True`` on the
-    buffer's first step: it then becomes a copy of the gradient (no dampening).
-    ``scratch``: two arrays shaped like ``param`` (allocated if None). ``grad`` is
-    only read.
+    ``momentum_buffer`` is None when ``momentum == 0``. ``init_buffer=True`` on
+    the buffer's first step: it then becomes a copy of the gradient (no
+    dampening). ``scratch``: two arrays shaped like ``param`` (allocated if
+    None). ``grad`` is only read.
     """
-    d, tmp = scratch if scratch is not None else (np.empty_like(param), np.empty_like(param))
-    g = effective_grad(param, grad, weight_decay=weight_decay, maximize=maximize,
-                       out=d, tmp=tmp)                     # g = ±grad + wd * p
+    if scratch is None:
+        scratch = np.empty_like(param), np.empty_like(param)
+    d, tmp = scratch
+    g = effective_grad(param, grad, weight_decay, maximize, out=d, tmp=tmp)
     if momentum != 0:
         b = momentum_buffer
-        if init_buffer:                           # b = g
+        if init_buffer:                         # b = g
             np.copyto(b, g)
-        else:                                     # b = mu * b + (1 - dampening) * g
+        else:                                   # b = mu*b + (1 - dampening)*g
             b *= momentum
             if dampening != 0:
                 b += np.multiply(g, 1 - dampening, out=tmp)
-            else:                                 # 1 * g is g exactly: skip a pass
+            else:                               # 1*g is g exactly: skip a pass
                 b += g
-        if nesterov:                              # g = g + mu * b
+        if nesterov:                            # g = g + mu * b
             np.multiply(b, momentum, out=tmp)
             g = np.add(g, tmp, out=d)
-        else:                                     # g = b
+        else:                                   # g = b
             g = b
-    np.multiply(g, lr, out=tmp)                   # p = p - lr * g
+    np.multiply(g, lr, out=tmp)                 # p = p - lr * g
     param -= tmp
 
 
