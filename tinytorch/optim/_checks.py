@@ -14,7 +14,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["check_reals", "check_flags", "check_betas", "check_at_least_zero", "typename"]
+__all__ = ["check_reals", "check_flags", "check_betas", "check_non_negative", "typename"]
 
 
 def typename(value) -> str:
@@ -57,7 +57,24 @@ def check_betas(group: dict) -> None:
             raise ValueError(f"Invalid beta parameter at index {index}: {beta}")
 
 
-def check_at_least_zero(value, message: str) -> None:
-    """ValueError ``message.format(value)`` unless value >= 0 (NaN fails too)."""
-    if not 0.0 <= value:
-        raise ValueError(message.format(value))
+#: PyTorch's message for each hyperparameter that must be >= 0, word for word.
+RANGE_MESSAGES = {
+    "lr": "Invalid learning rate: {}",
+    "momentum": "Invalid momentum value: {}",
+    "weight_decay": "Invalid weight_decay value: {}",
+    "eps": "Invalid epsilon value: {}",
+    "alpha": "Invalid alpha value: {}",
+    "lr_decay": "Invalid lr_decay value: {}",
+    "initial_accumulator_value": "Invalid initial_accumulator_value value: {}",
+}
+
+
+def check_non_negative(group: dict, *names: str) -> None:
+    """ValueError with PyTorch's message unless every ``group[name]`` is >= 0.
+
+    Checked in the order given, so the first invalid one is reported (NaN fails too).
+    """
+    for name in names:
+        value = group[name]
+        if not 0.0 <= value:
+            raise ValueError(RANGE_MESSAGES[name].format(value))

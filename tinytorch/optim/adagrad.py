@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinytorch.optim._effective_grad import effective_grad
-from tinytorch.optim._checks import check_at_least_zero, check_flags, check_reals
+from tinytorch.optim._checks import check_flags, check_non_negative, check_reals
 from tinytorch.optim._spellings import accepts_seed_spellings
 from tinytorch.optim.optimizer import Optimizer
 
@@ -78,11 +78,8 @@ class Adagrad(Optimizer):
     def _check_group(self, group: dict) -> None:
         check_reals(group, "lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")
         check_flags(group, "maximize")
-        check_at_least_zero(group["lr"], "Invalid learning rate: {}")
-        check_at_least_zero(group["lr_decay"], "Invalid lr_decay value: {}")
-        check_at_least_zero(group["weight_decay"], "Invalid weight_decay value: {}")
-        check_at_least_zero(group["initial_accumulator_value"], "Invalid initial_accumulator_value value: {}")
-        check_at_least_zero(group["eps"], "Invalid epsilon value: {}")
+        check_non_negative(group, "lr", "lr_decay", "weight_decay",
+                           "initial_accumulator_value", "eps")
 
     def _update(self, param, grad, state, group) -> None:
         self._init_state(state, param, group)

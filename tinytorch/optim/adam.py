@@ -5,7 +5,7 @@ import numpy as np
 
 from tinytorch.optim import _fused
 from tinytorch.optim._effective_grad import effective_grad
-from tinytorch.optim._checks import check_at_least_zero, check_betas, check_flags, check_reals
+from tinytorch.optim._checks import check_betas, check_flags, check_non_negative, check_reals
 from tinytorch.optim._spellings import accepts_seed_spellings
 from tinytorch.optim.optimizer import Optimizer
 
@@ -97,9 +97,7 @@ class Adam(Optimizer):
         check_reals(group, "lr", "eps", "weight_decay")
         check_betas(group)
         check_flags(group, "amsgrad", "maximize", "decoupled_weight_decay")
-        check_at_least_zero(group["lr"], "Invalid learning rate: {}")
-        check_at_least_zero(group["eps"], "Invalid epsilon value: {}")
-        check_at_least_zero(group["weight_decay"], "Invalid weight_decay value: {}")
+        check_non_negative(group, "lr", "eps", "weight_decay")
 
     def _update(self, param, grad, state, group) -> None:
         amsgrad = bool(group["amsgrad"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinytorch.optim._effective_grad import effective_grad
-from tinytorch.optim._checks import check_at_least_zero, check_flags, check_reals
+from tinytorch.optim._checks import check_flags, check_non_negative, check_reals
 from tinytorch.optim._spellings import accepts_seed_spellings
 from tinytorch.optim.optimizer import Optimizer
 
@@ -87,11 +87,7 @@ class RMSprop(Optimizer):
     def _check_group(self, group: dict) -> None:
         check_reals(group, "lr", "alpha", "eps", "weight_decay", "momentum")
         check_flags(group, "centered", "maximize")
-        check_at_least_zero(group["lr"], "Invalid learning rate: {}")
-        check_at_least_zero(group["eps"], "Invalid epsilon value: {}")
-        check_at_least_zero(group["momentum"], "Invalid momentum value: {}")
-        check_at_least_zero(group["weight_decay"], "Invalid weight_decay value: {}")
-        check_at_least_zero(group["alpha"], "Invalid alpha value: {}")
+        check_non_negative(group, "lr", "eps", "momentum", "weight_decay", "alpha")
 
     def _update(self, param, grad, state, group) -> None:
         momentum, centered = float(group["momentum"]), bool(group["centered"])

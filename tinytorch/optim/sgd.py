@@ -5,7 +5,7 @@ import numpy as np
 
 from tinytorch.optim import _fused
 from tinytorch.optim._effective_grad import effective_grad
-from tinytorch.optim._checks import check_at_least_zero, check_flags, check_reals
+from tinytorch.optim._checks import check_flags, check_non_negative, check_reals
 from tinytorch.optim._spellings import accepts_seed_spellings
 from tinytorch.optim.optimizer import Optimizer
 
@@ -85,9 +85,7 @@ class SGD(Optimizer):
     def _check_group(self, group: dict) -> None:
         check_reals(group, "lr", "momentum", "dampening", "weight_decay")
         check_flags(group, "nesterov", "maximize")
-        check_at_least_zero(group["lr"], "Invalid learning rate: {}")
-        check_at_least_zero(group["momentum"], "Invalid momentum value: {}")
-        check_at_least_zero(group["weight_decay"], "Invalid weight_decay value: {}")
+        check_non_negative(group, "lr", "momentum", "weight_decay")
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
