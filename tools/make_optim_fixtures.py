@@ -1,6 +1,8 @@
 """Record what torch.optim 2.13 actually does, for tinytorch's optimizer parity tests.
 
-Run once (needs ``pip install torch==2.13.0``; the tests never import torch):
+Run once (needs ``pip install torch==2.13.0 lion-pytorch==0.2.5 schedulefree==1.4.1``:
+Lion and schedule-free AdamW are compared with their authors' reference packages;
+the tests never import any of them):
 
     python tools/make_optim_fixtures.py
 
@@ -127,8 +129,69 @@ CONFIGS = [
     cfg("adagrad_two_groups", "Adagrad", {"lr": 0.1, "initial_accumulator_value": 0.1},
         groups=two_groups(lr=0.03, lr_decay=0.1, weight_decay=0.01)),
     cfg("adagrad_seed_spelling", "Adagrad", {"lr": 0.05, "eps": 1e-8},
-        ours_kwargs={"learning_rate": 0.05, "epsilon": 1e-8}),
+        ours_kwargs={"learning_rate": 0.05, "epsilon": 1e-8}),    # ---------------------------------------------------------------- NAdam
+    cfg("nadam_defaults", "NAdam", {}),
+    cfg("nadam_momentum_decay", "NAdam", {"lr": 0.01, "momentum_decay": 0.04, "betas": [0.8, 0.99]}),
+    cfg("nadam_weight_decay", "NAdam", {"lr": 0.01, "weight_decay": 0.1}),
+    cfg("nadam_decoupled_maximize", "NAdam", {"lr": 0.01, "weight_decay": 0.1,
+                                              "decoupled_weight_decay": True, "maximize": True}),
+    cfg("nadam_two_groups", "NAdam", {"lr": 0.01},
+        groups=two_groups(lr=0.002, momentum_decay=0.01, eps=1e-4)),
+    # ---------------------------------------------------------------- RAdam
+    cfg("radam_defaults", "RAdam", {}),
+    cfg("radam_beta2_099", "RAdam", {"lr": 0.01, "betas": [0.9, 0.99]}),
+    cfg("radam_weight_decay_maximize", "RAdam", {"lr": 0.01, "weight_decay": 0.1, "maximize": True}),
+    cfg("radam_decoupled", "RAdam", {"lr": 0.01, "weight_decay": 0.2, "decoupled_weight_decay": True}),
+    cfg("radam_two_groups", "RAdam", {"lr": 0.01},
+        groups=two_groups(lr=0.05, betas=[0.5, 0.9], eps=1e-6)),
+    # ---------------------------------------------------------------- Adamax
+    cfg("adamax_defaults", "Adamax", {}),
+    cfg("adamax_lr_betas_eps", "Adamax", {"lr": 0.01, "betas": [0.8, 0.9], "eps": 1e-3}),
+    cfg("adamax_weight_decay_maximize", "Adamax", {"lr": 0.01, "weight_decay": 0.1, "maximize": True}),
+    cfg("adamax_two_groups", "Adamax", {"lr": 0.01}, groups=two_groups(lr=0.05, weight_decay=0.01)),
+    # ---------------------------------------------------------------- Adadelta
+    cfg("adadelta_defaults", "Adadelta", {}),
+    cfg("adadelta_rho_eps", "Adadelta", {"lr": 0.5, "rho": 0.8, "eps": 1e-4}),
+    cfg("adadelta_weight_decay_maximize", "Adadelta", {"weight_decay": 0.1, "maximize": True}),
+    cfg("adadelta_two_groups", "Adadelta", {"lr": 1.0}, groups=two_groups(lr=0.1, rho=0.95)),
+    # ---------------------------------------------------------------- ASGD
+    cfg("asgd_defaults", "ASGD", {}),
+    cfg("asgd_averaging_from_step_5", "ASGD", {"lr": 0.05, "t0": 5, "lambd": 0.01, "alpha": 0.5}),
+    cfg("asgd_weight_decay_maximize", "ASGD", {"lr": 0.05, "t0": 3, "weight_decay": 0.1,
+                                               "maximize": True}),
+    cfg("asgd_two_groups", "ASGD", {"lr": 0.05, "t0": 2}, groups=two_groups(lr=0.01, lambd=0.1)),
+    # ---------------------------------------------------------------- Rprop
+    cfg("rprop_defaults", "Rprop", {}),
+    cfg("rprop_etas_step_sizes", "Rprop", {"lr": 0.1, "etas": [0.3, 1.5], "step_sizes": [1e-3, 0.4]}),
+    cfg("rprop_maximize", "Rprop", {"lr": 0.05, "maximize": True}),
+    cfg("rprop_two_groups", "Rprop", {"lr": 0.01}, groups=two_groups(lr=0.2, etas=[0.4, 1.1])),
+    # ---------------------------------------------------------------- Lion (lion-pytorch)
+    cfg("lion_defaults", "Lion", {}),
+    cfg("lion_lr_betas_weight_decay", "Lion", {"lr": 3e-3, "betas": [0.95, 0.98], "weight_decay": 0.1}),
+    cfg("lion_decoupled_weight_decay", "Lion", {"lr": 1e-3, "weight_decay": 1e-4,
+                                                "decoupled_weight_decay": True}),
+    cfg("lion_two_groups", "Lion", {"lr": 1e-3}, groups=two_groups(lr=5e-3, weight_decay=0.5)),
+    # ---------------------------------------------------------------- schedule-free AdamW (schedulefree)
+    cfg("sf_adamw_defaults", "AdamWScheduleFree", {}, schedule_free=True),
+    cfg("sf_adamw_warmup_weight_decay", "AdamWScheduleFree",
+        {"lr": 0.01, "warmup_steps": 5, "weight_decay": 0.05}, schedule_free=True),
+    cfg("sf_adamw_r_power_betas", "AdamWScheduleFree",
+        {"lr": 0.02, "r": 1.0, "weight_lr_power": 1.0, "betas": [0.95, 0.99], "warmup_steps": 3},
+        schedule_free=True, round_trip_at=8),
+    cfg("sf_adamw_two_groups", "AdamWScheduleFree", {"lr": 0.01, "warmup_steps": 4},
+        groups=two_groups(lr=0.03, weight_decay=0.1), schedule_free=True, round_trip_at=12),
 ]
+
+
+def optimizer_class(name):
+    """torch.optim's class, or the reference package's for the two from beyond torch."""
+    if name == "Lion":
+        from lion_pytorch import Lion
+        return Lion
+    if name == "AdamWScheduleFree":
+        from schedulefree import AdamWScheduleFree
+        return AdamWScheduleFree
+    return getattr(torch.optim, name)
 
 
 def gradient_sequence(rng, dtype, none_grads: bool) -> list[list]:
@@ -169,9 +232,14 @@ def run(config, index):
 
     params = [torch.tensor(a, requires_grad=True) for a in init]
     kwargs = dict(config["kwargs"])
-    optimizer = getattr(torch.optim, config["optimizer"])(torch_groups(config, params), **kwargs)
+    optimizer = optimizer_class(config["optimizer"])(torch_groups(config, params), **kwargs)
     trajectory = np.empty((STEPS, sum(a.size for a in init)), dtype=dtype)
+    if config.get("schedule_free"):
+        optimizer.train()
     for t in range(STEPS):
+        if t == config.get("round_trip_at"):   # switch to the averaged weights and back
+            optimizer.eval()
+            optimizer.train()
         for key, value in config.get("changes", {}).get(str(t), {}).items():
             for group in optimizer.param_groups:
                 group[key] = tuple(value) if isinstance(value, list) else value
@@ -179,8 +247,14 @@ def run(config, index):
             p.grad = None if g is None else torch.tensor(g)
         optimizer.step()
         trajectory[t] = np.concatenate([p.detach().numpy().ravel() for p in params])
+    extra = {}
+    if config.get("schedule_free"):
+        optimizer.eval()
+        extra[f"{config['name']}/eval_params"] = np.concatenate(
+            [p.detach().numpy().ravel() for p in params])
 
     arrays = {
+        **extra,
         f"{config['name']}/init": np.concatenate([a.ravel() for a in init]),
         f"{config['name']}/grads": np.stack(
             [np.concatenate([(np.zeros(s, dtype) if g is None else g).ravel() for g, s in zip(row, SHAPES)])

@@ -33,6 +33,8 @@ LAMBDAS = {
     "inverse_time": lambda e: 1.0 / (1.0 + 0.05 * e),
     "warmup10_then_0.97": lambda e: min(1.0, (e + 1) / 10) * 0.97 ** max(0, e - 9),
     "square_wave": lambda e: 1.0 if (e // 7) % 2 == 0 else 0.2,
+    "constant_0.95": lambda e: 0.95,
+    "halve_every_10th": lambda e: 0.5 if e % 10 == 0 else 1.0,
 }
 
 
@@ -98,6 +100,34 @@ CONFIGS = [
     dict(name="chained_step_and_exponential", optimizer=dict(type="SGD", groups=[dict(lr=0.1)]),
          schedulers=[dict(cls="StepLR", kwargs=dict(step_size=25, gamma=0.1)),
                      dict(cls="ExponentialLR", kwargs=dict(gamma=0.99))]),
+    dict(name="multiplicative_two_groups", optimizer=dict(type="SGD", groups=[dict(lr=0.2), dict(lr=0.02)]),
+         schedulers=[dict(cls="MultiplicativeLR", kwargs=dict(lr_lambda=["constant_0.95", "halve_every_10th"]))]),
+    dict(name="polynomial_linear_two_groups", optimizer=dict(type="SGD", groups=[dict(lr=0.1), dict(lr=0.3)]),
+         schedulers=[dict(cls="PolynomialLR", kwargs=dict(total_iters=40))]),
+    dict(name="polynomial_power_2_adam", optimizer=dict(type="Adam", groups=[dict(lr=1e-2)]),
+         schedulers=[dict(cls="PolynomialLR", kwargs=dict(total_iters=60, power=2.0))]),
+    dict(name="chained_scheduler_constant_exponential",
+         optimizer=dict(type="SGD", groups=[dict(lr=0.1)], momentum=0.9),
+         schedulers=[dict(cls="ChainedScheduler", children=[
+             dict(cls="ConstantLR", kwargs=dict(factor=0.1, total_iters=10)),
+             dict(cls="ExponentialLR", kwargs=dict(gamma=0.97))])]),
+    dict(name="chained_scheduler_warmup_step_adamw", optimizer=dict(type="AdamW", groups=[dict(lr=3e-3)]),
+         schedulers=[dict(cls="ChainedScheduler", children=[
+             dict(cls="LinearLR", kwargs=dict(start_factor=0.2, total_iters=8)),
+             dict(cls="StepLR", kwargs=dict(step_size=30, gamma=0.3))])]),
+    dict(name="cyclic_triangular_sgd_momentum", optimizer=dict(type="SGD", groups=[dict(lr=0.1)], momentum=0.9),
+         schedulers=[dict(cls="CyclicLR", kwargs=dict(base_lr=0.01, max_lr=0.1, step_size_up=10))]),
+    dict(name="cyclic_triangular2_adam_uneven", optimizer=dict(type="Adam", groups=[dict(lr=1e-3)]),
+         schedulers=[dict(cls="CyclicLR", kwargs=dict(
+             base_lr=1e-4, max_lr=1e-2, step_size_up=7, step_size_down=13, mode="triangular2"))]),
+    dict(name="cyclic_exp_range_two_groups",
+         optimizer=dict(type="SGD", groups=[dict(lr=0.1), dict(lr=0.1)], momentum=0.9),
+         schedulers=[dict(cls="CyclicLR", kwargs=dict(
+             base_lr=[0.01, 0.001], max_lr=[0.1, 0.01], step_size_up=8, mode="exp_range",
+             gamma=0.98, base_momentum=0.85, max_momentum=0.95))]),
+    dict(name="cyclic_no_momentum_rmsprop", optimizer=dict(type="RMSprop", groups=[dict(lr=0.01)]),
+         schedulers=[dict(cls="CyclicLR", kwargs=dict(
+             base_lr=0.001, max_lr=0.006, step_size_up=5, cycle_momentum=False))]),
     dict(name="plateau_min_rel_cooldown", optimizer=dict(type="SGD", groups=[dict(lr=0.1)]),
          metrics=plateau_metrics(0, "min"),
          schedulers=[dict(cls="ReduceLROnPlateau", kwargs=dict(
@@ -132,8 +162,10 @@ def make_scheduler(spec, opt):
     if sched == "SequentialLR":
         children = [make_scheduler(c, opt) for c in spec["children"]]
         return cls(opt, children, milestones=spec["milestones"])
+    if sched == "ChainedScheduler":
+        return cls([make_scheduler(c, opt) for c in spec["children"]])
     kwargs = dict(spec.get("kwargs", {}))
-    if sched == "LambdaLR":
+    if sched in ("LambdaLR", "MultiplicativeLR"):
         names = kwargs["lr_lambda"]
         kwargs["lr_lambda"] = [LAMBDAS[n] for n in names] if isinstance(names, list) else LAMBDAS[names]
     return cls(opt, **kwargs)

@@ -2,9 +2,24 @@
 import numpy as np
 
 from tinytorch.core.tensor import Tensor
-from tinytorch.optim import SGD, Adagrad, Adam, AdamW, RMSprop
+from tinytorch.optim import (
+    ASGD, SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, AdamWScheduleFree, Lion, NAdam, RAdam,
+    RMSprop, Rprop,
+)
 
-OPTIMIZERS = {"SGD": SGD, "Adam": Adam, "AdamW": AdamW, "RMSprop": RMSprop, "Adagrad": Adagrad}
+class ScheduleFreeInTrainMode(AdamWScheduleFree):
+    """AdamWScheduleFree switched to train mode at once, so that the tests every
+    optimizer passes can step it like the others (its own tests cover the modes)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.train()
+
+
+OPTIMIZERS = {"SGD": SGD, "Adam": Adam, "AdamW": AdamW, "RMSprop": RMSprop, "Adagrad": Adagrad,
+              "NAdam": NAdam, "RAdam": RAdam, "Adamax": Adamax, "Adadelta": Adadelta,
+              "ASGD": ASGD, "Rprop": Rprop, "Lion": Lion,
+              "AdamWScheduleFree": ScheduleFreeInTrainMode}
 
 
 def make_params(*shapes, dtype=np.float64, seed=0):

@@ -15,6 +15,16 @@ GROUP_KEYS = {
     "AdamW": {"lr", "betas", "eps", "weight_decay", "amsgrad", "maximize", "decoupled_weight_decay"},
     "RMSprop": {"lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize"},
     "Adagrad": {"lr", "lr_decay", "eps", "weight_decay", "initial_accumulator_value", "maximize"},
+    "NAdam": {"lr", "betas", "eps", "weight_decay", "momentum_decay", "decoupled_weight_decay",
+              "maximize"},
+    "RAdam": {"lr", "betas", "eps", "weight_decay", "decoupled_weight_decay", "maximize"},
+    "Adamax": {"lr", "betas", "eps", "weight_decay", "maximize"},
+    "Adadelta": {"lr", "rho", "eps", "weight_decay", "maximize"},
+    "ASGD": {"lr", "lambd", "alpha", "t0", "weight_decay", "maximize"},
+    "Rprop": {"lr", "etas", "step_sizes", "maximize"},
+    "Lion": {"lr", "betas", "weight_decay"},
+    "AdamWScheduleFree": {"lr", "betas", "eps", "r", "k", "warmup_steps", "train_mode", "weight_sum",
+                          "lr_max", "scheduled_lr", "weight_lr_power", "weight_decay"},
 }
 
 

@@ -21,6 +21,12 @@ CASES = [
     ("RMSprop", {"lr": 0.01, "momentum": 0.9, "centered": True}),
     ("RMSprop", {"lr": 0.01, "alpha": 0.9}),
     ("Adagrad", {"lr": 0.1, "lr_decay": 0.01, "initial_accumulator_value": 0.1}),
+    ("NAdam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+    ("RAdam", {"lr": 0.01, "weight_decay": 0.05}),
+    ("Adamax", {"lr": 0.01, "maximize": True}),
+    ("Adadelta", {"lr": 1.0, "rho": 0.8}),
+    ("ASGD", {"lr": 0.05, "t0": 4}),
+    ("Rprop", {"lr": 0.05, "etas": (0.4, 1.3)}),
 ]
 
 

@@ -48,7 +48,12 @@ def run_ours(config):
         optimizer = cls(params_arg, **kwargs)
     grads, present = ARRAYS[f"{name}/grads"], ARRAYS[f"{name}/grad_present"]
     trajectory = np.empty_like(ARRAYS[f"{name}/trajectory"])
+    if config.get("schedule_free"):
+        optimizer.train()
     for t in range(META["steps"]):
+        if t == config.get("round_trip_at"):
+            optimizer.eval()
+            optimizer.train()
         for key, value in config.get("changes", {}).get(str(t), {}).items():
             for group in optimizer.param_groups:
                 group[key] = tuple(value) if isinstance(value, list) else value
@@ -56,6 +61,8 @@ def run_ours(config):
             p.grad = Tensor(g.copy()) if here else None
         optimizer.step()
         trajectory[t] = np.concatenate([p.numpy().ravel() for p in params])
+    if config.get("schedule_free"):
+        optimizer.eval()
     return optimizer, params, trajectory
 
 
@@ -124,3 +131,13 @@ def test_worst_parity_error_over_all_float64_configs():
     )
     print(f"worst float64 parity error: {worst:.3e}")
     assert worst <= 1e-10
+
+
+@pytest.mark.parametrize("config", [c for c in CONFIGS if c.get("schedule_free")],
+                         ids=lambda c: c["name"])
+def test_schedule_free_eval_weights_match_the_reference(config):
+    """After eval() the parameters hold x, the average: the weights one evaluates."""
+    _, params, _ = result(config)
+    ours = np.concatenate([p.numpy().ravel() for p in params])
+    expected = ARRAYS[f"{config['name']}/eval_params"]
+    assert np.max(np.abs(ours - expected)) <= 1e-10

@@ -18,6 +18,8 @@ LAMBDAS = {
     "inverse_time": lambda e: 1.0 / (1.0 + 0.05 * e),
     "warmup10_then_0.97": lambda e: min(1.0, (e + 1) / 10) * 0.97 ** max(0, e - 9),
     "square_wave": lambda e: 1.0 if (e // 7) % 2 == 0 else 0.2,
+    "constant_0.95": lambda e: 0.95,
+    "halve_every_10th": lambda e: 0.5 if e % 10 == 0 else 1.0,
 }
 
 
@@ -41,8 +43,10 @@ def make_scheduler(spec, opt):
     if name == "SequentialLR":
         children = [make_scheduler(c, opt) for c in spec["children"]]
         return cls(opt, children, milestones=spec["milestones"])
+    if name == "ChainedScheduler":
+        return cls([make_scheduler(c, opt) for c in spec["children"]])
     kwargs = dict(spec.get("kwargs", {}))
-    if name == "LambdaLR":
+    if name in ("LambdaLR", "MultiplicativeLR"):
         names = kwargs["lr_lambda"]
         kwargs["lr_lambda"] = [LAMBDAS[n] for n in names] if isinstance(names, list) else LAMBDAS[names]
     return cls(opt, **kwargs)

@@ -50,6 +50,13 @@ SCHEDULERS = {
         o, max_lr=0.05, total_steps=2 * N, cycle_momentum="momentum" in o.param_groups[0]
         or "betas" in o.param_groups[0]),
     "ReduceLROnPlateau": lambda o: S.ReduceLROnPlateau(o, patience=1, factor=0.5, threshold=0.05),
+    "MultiplicativeLR": lambda o: S.MultiplicativeLR(o, lambda e: 0.9 if e % 3 else 1.0),
+    "PolynomialLR": lambda o: S.PolynomialLR(o, total_iters=18, power=1.5),
+    "ChainedScheduler": lambda o: S.ChainedScheduler(
+        [S.ConstantLR(o, factor=0.3, total_iters=7), S.ExponentialLR(o, gamma=0.95)]),
+    "CyclicLR": lambda o: S.CyclicLR(
+        o, base_lr=0.001, max_lr=0.02, step_size_up=5, mode="triangular2",
+        cycle_momentum="momentum" in o.defaults or "betas" in o.defaults),
 }
 
 

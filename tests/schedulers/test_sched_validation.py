@@ -9,13 +9,16 @@ import pytest
 from tinytorch.core.tensor import Tensor
 from tinytorch.optim import SGD, Adagrad
 from tinytorch.optim.lr_scheduler import (
+    ChainedScheduler,
     ConstantLR,
     CosineAnnealingLR,
     CosineAnnealingWarmRestarts,
+    CyclicLR,
     ExponentialLR,
     LambdaLR,
     LinearLR,
     LRScheduler,
+    MultiplicativeLR,
     MultiStepLR,
     OneCycleLR,
     ReduceLROnPlateau,
@@ -179,6 +182,19 @@ def test_load_state_dict_needs_a_dict():
      "max_lr must have the same length as optimizer.param_groups. max_lr has 2 values, param_groups has 1."),
     (lambda o: OneCycleLR(o, max_lr=1.0, total_steps=10, base_momentum=[0.8, 0.9]), ValueError,
      "base_momentum must have the same length as optimizer.param_groups."),
+    (lambda o: MultiplicativeLR(o, lr_lambda=[lambda e: 0.9, lambda e: 0.9]), ValueError,
+     "Expected 1 lr_lambdas, but got 2"),
+    (lambda o: MultiplicativeLR(o, lr_lambda=0.9), TypeError,
+     "lr_lambda should be a function, but got float"),
+    (lambda o: CyclicLR(o, base_lr=0.01, max_lr=0.1, mode="sawtooth"), ValueError,
+     "mode is invalid and scale_fn is None"),
+    (lambda o: CyclicLR(o, base_lr=[0.01, 0.02], max_lr=0.1), ValueError,
+     "base_lr must have the same length as optimizer.param_groups. base_lr has 2 values, "
+     "param_groups has 1."),
+    (lambda o: CyclicLR(o, base_lr=0.01, max_lr=0.1, max_momentum=[0.9, 0.95]), ValueError,
+     "max_momentum must have the same length as optimizer.param_groups."),
+    (lambda o: ChainedScheduler([]), ValueError,
+     "ChainedScheduler expects at least one scheduler to be chained, but got no scheduler."),
 ])
 def test_constructor_errors_leave_the_optimizer_untouched(make, exc, message):
     opt = sgd(momentum=0.9)
@@ -257,3 +273,40 @@ def test_plateau_accepts_a_one_element_tensor_metric():
     sched.step(Tensor(1.0))
     sched.step(Tensor(2.0))
     assert sched.get_last_lr() == [0.5]
+
+
+def test_cyclic_needs_momentum_or_betas_and_validates_before_writing():
+    opt = Adagrad([Tensor(np.zeros(2), requires_grad=True)], lr=0.1)
+    before = groups_snapshot(opt)
+    with pytest.raises(ValueError, match=re.escape(
+            "optimizer must support momentum or beta1 with `cycle_momentum` option enabled")):
+        CyclicLR(opt, base_lr=0.01, max_lr=0.1)
+    assert groups_snapshot(opt) == before  # torch would already have set lr = base_lr
+    CyclicLR(opt, base_lr=0.01, max_lr=0.1, cycle_momentum=False)
+    assert opt.param_groups[0]["lr"] == 0.01
+
+
+def test_chained_scheduler_rejects_a_foreign_optimizer_and_plateau():
+    a, b = sgd(), sgd()
+    with pytest.raises(ValueError, match=re.escape(
+            "ChainedScheduler expects all schedulers to belong to the same optimizer, but got "
+            "scheduler ExponentialLR at index 1 has")):
+        ChainedScheduler([ExponentialLR(a, gamma=0.9), ExponentialLR(b, gamma=0.9)])
+    with pytest.raises(ValueError, match=re.escape(
+            "ChainedScheduler does not support `ReduceLROnPlateau` scheduler as it requires "
+            "additional kwargs to be specified when calling `step`, but got one at index 1 in "
+            "the given schedulers sequence.")):
+        ChainedScheduler([ExponentialLR(a, gamma=0.9), ReduceLROnPlateau(a)])
+
+
+def test_chained_scheduler_multiplies_the_factors_of_its_children():
+    opt = stepped(sgd(lr=1.0))
+    chained = ChainedScheduler([ConstantLR(opt, factor=0.5, total_iters=2),
+                                ExponentialLR(opt, gamma=0.8)])
+    seen = [chained.get_last_lr()[0]]
+    for _ in range(4):
+        stepped(opt)
+        chained.step()
+        seen.append(chained.get_last_lr()[0])
+    # e = 0..4: 0.5·0.8^e while the constant factor holds (e < 2), then 0.8^e
+    assert seen == pytest.approx([0.5, 0.4, 0.64, 0.512, 0.4096], rel=1e-15)

@@ -66,6 +66,7 @@ RANGE_MESSAGES = {
     "alpha": "Invalid alpha value: {}",
     "lr_decay": "Invalid lr_decay value: {}",
     "initial_accumulator_value": "Invalid initial_accumulator_value value: {}",
+    "momentum_decay": "Invalid momentum_decay value: {}",
 }
 
 

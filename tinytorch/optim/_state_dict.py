@@ -97,6 +97,11 @@ def unpacked_state_dict(optimizer, state_dict) -> tuple[dict, list]:
     return new_state, new_groups
 
 
+#: Per-parameter scalars that PyTorch keeps as 0-dim float32 tensors (NAdam's
+#: ``mu_product``, ASGD's ``eta`` and ``mu``): 0-d float32 arrays here.
+SCALAR_STATE = ("mu_product", "eta", "mu")
+
+
 def _restored(name: str, value, param: np.ndarray, key):
     """One loaded state value: ``step`` as a float, arrays copied to the parameter's dtype."""
     if isinstance(value, Tensor):
@@ -109,6 +114,13 @@ def _restored(name: str, value, param: np.ndarray, key):
             except (TypeError, ValueError):
                 pass
         raise ValueError(f"state 'step' of parameter id {key!r} must be a number, but got {typename(value)}")
+    if name in SCALAR_STATE:
+        if np.ndim(value) != 0 or isinstance(value, bool):
+            raise ValueError(
+                f"state {name!r} of parameter id {key!r} must be a number, "
+                f"but got {typename(value)}"
+            )
+        return np.array(value, dtype=np.float32)
     if isinstance(value, np.ndarray):
         if value.shape != param.shape:
             raise ValueError(

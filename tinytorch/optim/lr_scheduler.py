@@ -22,20 +22,28 @@ Every scheduler rewrites ``group["lr"]`` of an optimizer's parameter groups:
 | CosineAnnealingWarmRestarts(T_0, T_mult=1, eta_min=0) | cosine in T_cur/T_i, restarts |
 | OneCycleLR(max_lr, total_steps, ...) | 1cycle: warm-up then anneal, momentum inverse |
 | ReduceLROnPlateau(mode='min', factor=0.1, patience=10, ...) | decay when the metric stalls |
+| MultiplicativeLR(lr_lambda) | lr_{e−1}·λ(e) |
+| PolynomialLR(total_iters=5, power=1) | base·(1 − min(e,T)/T)^p |
+| ChainedScheduler(schedulers) | every child stepped each step: factors multiply |
+| CyclicLR(base_lr, max_lr, step_size_up=2000, ...) | triangular cycles, momentum inverse |
 
 The values equal PyTorch 2.13's to float64 round-off (tests/schedulers compares
 against recorded torch runs).
 """
 from tinytorch.optim.schedulers import (
+    ChainedScheduler,
     ConstantLR,
     CosineAnnealingLR,
     CosineAnnealingWarmRestarts,
+    CyclicLR,
     ExponentialLR,
     LambdaLR,
     LinearLR,
     LRScheduler,
+    MultiplicativeLR,
     MultiStepLR,
     OneCycleLR,
+    PolynomialLR,
     ReduceLROnPlateau,
     SequentialLR,
     StepLR,
@@ -45,4 +53,5 @@ __all__ = [
     "LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
     "LinearLR", "ConstantLR", "LambdaLR", "SequentialLR",
     "CosineAnnealingWarmRestarts", "OneCycleLR", "ReduceLROnPlateau",
+    "MultiplicativeLR", "PolynomialLR", "ChainedScheduler", "CyclicLR",
 ]

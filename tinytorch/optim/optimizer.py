@@ -42,7 +42,7 @@ from tinytorch.optim import _fused
 from tinytorch.optim._blocking import BlockRunner
 from tinytorch.optim._checks import typename
 from tinytorch.optim._spellings import translate_group_spellings
-from tinytorch.optim._state_dict import packed_state_dict, unpacked_state_dict
+from tinytorch.optim._state_dict import SCALAR_STATE, packed_state_dict, unpacked_state_dict
 
 __all__ = ["Optimizer"]
 
@@ -224,7 +224,8 @@ class Optimizer:
                         f"the gradient of {where} has dtype {g.dtype}, but the parameter has dtype {p.dtype}"
                     )
                 for name, value in self.state.get(param, {}).items():
-                    if isinstance(value, np.ndarray) and value.shape != p.shape:
+                    if (isinstance(value, np.ndarray) and name not in SCALAR_STATE
+                            and value.shape != p.shape):
                         raise ValueError(
                             f"state {name!r} of {where} has shape {value.shape}, but the parameter has shape {p.shape}"
                         )

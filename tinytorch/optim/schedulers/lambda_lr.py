@@ -1,6 +1,7 @@
-"""LambdaLR: any schedule you can write as a function of the epoch.
+"""Schedules given as a function of the epoch.
 
-    lr_e = base_lr · λ(e)
+    LambdaLR:          lr_e = base_lr · λ(e)
+    MultiplicativeLR:  lr_e = lr_{e-1} · λ(e)      (lr_0 = base_lr)
 
 One λ for all parameter groups, or a list with one λ per group. λ(0) is applied at
 construction. Functions are not saved by ``state_dict()`` (they may not pickle);
@@ -12,7 +13,7 @@ import types
 
 from tinytorch.optim.schedulers.base import LRScheduler, check_optimizer
 
-__all__ = ["LambdaLR"]
+__all__ = ["LambdaLR", "MultiplicativeLR"]
 
 
 class LambdaLR(LRScheduler):
@@ -67,3 +68,23 @@ class LambdaLR(LRScheduler):
         for fn, attrs in zip(self.lr_lambdas, saved):
             if attrs is not None:
                 fn.__dict__.update(attrs)
+
+
+class MultiplicativeLR(LambdaLR):
+    """lr_e = lr_{e-1} · lr_lambda(e): each step multiplies the current lr.
+
+    With a constant factor it is ExponentialLR; unlike LambdaLR the factors
+    accumulate, so ``lambda e: 0.95`` decays by 5 % every step.
+
+    Args:
+        optimizer: the optimizer to schedule.
+        lr_lambda: a callable ``e -> factor``, or a list/tuple of them, one per group.
+        last_epoch: default -1.
+    """
+
+    def get_lr(self) -> list:
+        self._warn_if_called_outside_step()
+        if self._is_initial:
+            return [group["lr"] for group in self.optimizer.param_groups]
+        return [group["lr"] * fn(self.last_epoch)
+                for fn, group in zip(self.lr_lambdas, self.optimizer.param_groups)]

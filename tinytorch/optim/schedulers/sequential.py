@@ -1,4 +1,6 @@
-"""SequentialLR: hand the optimizer from one scheduler to the next at milestones.
+"""Composing schedulers: one after another (SequentialLR) or all at once (ChainedScheduler).
+
+SequentialLR hands the optimizer from one scheduler to the next at milestones.
 
 The canonical use is warm-up followed by decay::
 
@@ -13,6 +15,11 @@ lr_e = cos_{e − 5}. Each milestone m hands over at e = m.
 Constructing the child schedulers already stepped them once each; SequentialLR undoes
 that (every child's ``last_epoch`` goes back by one, every group's lr back to
 ``initial_lr``) and re-runs the first child's initial step, as PyTorch does.
+
+ChainedScheduler steps every child at every step, in order. Most schedulers are
+*recursive* (they rescale the group's current lr), so their factors multiply: a
+ConstantLR warm-up chained with an ExponentialLR decay gives
+lr_e = base · (warm-up factor at e) · γ^e.
 """
 from __future__ import annotations
 
@@ -21,7 +28,28 @@ from bisect import bisect_right
 from tinytorch.optim.schedulers.base import LRScheduler, check_optimizer
 from tinytorch.optim.schedulers.plateau import ReduceLROnPlateau
 
-__all__ = ["SequentialLR"]
+__all__ = ["SequentialLR", "ChainedScheduler"]
+
+
+def check_children(name: str, schedulers: list, optimizer) -> None:
+    """PyTorch's checks of a composed scheduler's children, with its messages."""
+    if len(schedulers) < 1:
+        raise ValueError(f"{name} expects at least one scheduler, but got no scheduler.")
+    for idx, sched in enumerate(schedulers):
+        if not hasattr(sched, "optimizer"):
+            raise TypeError(f"{name} at index {idx} should have `optimizer` as its attribute.")
+        if isinstance(sched, ReduceLROnPlateau):
+            raise ValueError(
+                f"{name} does not support `ReduceLROnPlateau` scheduler as it requires "
+                "additional kwargs to be specified when calling `step`, but got one at "
+                f"index {idx} in the given schedulers sequence."
+            )
+        if sched.optimizer is not optimizer:
+            raise ValueError(
+                f"{name} expects all schedulers to belong to the same optimizer, but got "
+                f"scheduler {type(sched).__name__} at index {idx} has {sched.optimizer}, "
+                f"which is different from {type(optimizer).__name__}."
+            )
 
 
 class SequentialLR(LRScheduler):
@@ -38,23 +66,7 @@ class SequentialLR(LRScheduler):
         check_optimizer(optimizer)
         name = type(self).__name__
         schedulers, milestones = list(schedulers), list(milestones)
-        if len(schedulers) < 1:
-            raise ValueError(f"{name} expects at least one scheduler, but got no scheduler.")
-        for idx, sched in enumerate(schedulers):
-            if not hasattr(sched, "optimizer"):
-                raise TypeError(f"{name} at index {idx} should have `optimizer` as its attribute.")
-            if isinstance(sched, ReduceLROnPlateau):
-                raise ValueError(
-                    f"{name} does not support `ReduceLROnPlateau` scheduler as it requires "
-                    "additional kwargs to be specified when calling `step`, but got one at "
-                    f"index {idx} in the given schedulers sequence."
-                )
-            if sched.optimizer is not optimizer:
-                raise ValueError(
-                    f"{name} expects all schedulers to belong to the same optimizer, but got "
-                    f"scheduler {type(sched).__name__} at index {idx} has {sched.optimizer}, "
-                    f"which is different from {type(optimizer).__name__}."
-                )
+        check_children(name, schedulers, optimizer)
         if len(milestones) != len(schedulers) - 1:
             raise ValueError(
                 "Sequential Schedulers expects number of schedulers provided to be one more "
@@ -114,6 +126,61 @@ class SequentialLR(LRScheduler):
             raise ValueError(
                 f"state_dict holds {len(children)} schedulers, this SequentialLR has "
                 f"{len(self._schedulers)}"
+            )
+        super().load_state_dict(state)
+        for sched, child_state in zip(self._schedulers, children):
+            sched.load_state_dict(child_state)
+
+
+class ChainedScheduler(LRScheduler):
+    """Step every scheduler of ``schedulers`` at each step: their factors multiply.
+
+    Args:
+        schedulers: a non-empty sequence of schedulers on one optimizer (not
+            ReduceLROnPlateau).
+        optimizer: that optimizer (default: the first scheduler's).
+
+    Example -- a constant warm-up factor for 5 steps, times an exponential decay::
+
+        ChainedScheduler([ConstantLR(opt, factor=0.1, total_iters=5),
+                          ExponentialLR(opt, gamma=0.9)])
+    """
+
+    def __init__(self, schedulers, optimizer=None) -> None:
+        schedulers = list(schedulers)
+        name = type(self).__name__
+        if len(schedulers) < 1:
+            raise ValueError(
+                f"{name} expects at least one scheduler to be chained, but got no scheduler."
+            )
+        optimizer = optimizer or schedulers[0].optimizer
+        check_children(name, schedulers, optimizer)
+        # Like PyTorch, no initial step: the children took theirs when they were built.
+        self._schedulers = schedulers
+        self.optimizer = optimizer
+        self._last_lr = [group["lr"] for group in optimizer.param_groups]
+
+    def step(self) -> None:
+        """Step each child, in order."""
+        for sched in self._schedulers:
+            sched.step()
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    _not_saved = ("optimizer", "_schedulers")
+
+    def state_dict(self) -> dict:
+        """Own attributes plus ``_schedulers``: the children's state dicts."""
+        state = super().state_dict()
+        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        state = dict(state_dict)
+        children = state.pop("_schedulers")
+        if len(children) != len(self._schedulers):
+            raise ValueError(
+                f"state_dict holds {len(children)} schedulers, this {type(self).__name__} "
+                f"has {len(self._schedulers)}"
             )
         super().load_state_dict(state)
         for sched, child_state in zip(self._schedulers, children):
