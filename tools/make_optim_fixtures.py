@@ -165,6 +165,12 @@ CONFIGS = [
     cfg("rprop_etas_step_sizes", "Rprop", {"lr": 0.1, "etas": [0.3, 1.5], "step_sizes": [1e-3, 0.4]}),
     cfg("rprop_maximize", "Rprop", {"lr": 0.05, "maximize": True}),
     cfg("rprop_two_groups", "Rprop", {"lr": 0.01}, groups=two_groups(lr=0.2, etas=[0.4, 1.1])),
+    # ---------------------------------------------------------------- Adafactor
+    cfg("adafactor_defaults", "Adafactor", {}),
+    cfg("adafactor_lr_decay_eps", "Adafactor", {"lr": 0.05, "beta2_decay": -0.5, "eps": [1e-20, 1e-2]}),
+    cfg("adafactor_clip_weight_decay_maximize", "Adafactor",
+        {"lr": 0.02, "d": 2.0, "weight_decay": 0.1, "maximize": True}),
+    cfg("adafactor_two_groups", "Adafactor", {"lr": 0.01}, groups=two_groups(lr=0.1, d=1.5)),
     # ---------------------------------------------------------------- Lion (lion-pytorch)
     cfg("lion_defaults", "Lion", {}),
     cfg("lion_lr_betas_weight_decay", "Lion", {"lr": 3e-3, "betas": [0.95, 0.98], "weight_decay": 0.1}),

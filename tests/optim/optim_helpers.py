@@ -3,7 +3,8 @@ import numpy as np
 
 from tinytorch.core.tensor import Tensor
 from tinytorch.optim import (
-    ASGD, SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, AdamWScheduleFree, Lion, NAdam, RAdam,
+    ASGD, SGD, Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, AdamWScheduleFree, Lion, NAdam,
+    RAdam,
     RMSprop, Rprop,
 )
 
@@ -18,7 +19,7 @@ class ScheduleFreeInTrainMode(AdamWScheduleFree):
 
 OPTIMIZERS = {"SGD": SGD, "Adam": Adam, "AdamW": AdamW, "RMSprop": RMSprop, "Adagrad": Adagrad,
               "NAdam": NAdam, "RAdam": RAdam, "Adamax": Adamax, "Adadelta": Adadelta,
-              "ASGD": ASGD, "Rprop": Rprop, "Lion": Lion,
+              "ASGD": ASGD, "Rprop": Rprop, "Adafactor": Adafactor, "Lion": Lion,
               "AdamWScheduleFree": ScheduleFreeInTrainMode}
 
 

@@ -23,6 +23,7 @@ GROUP_KEYS = {
     "ASGD": {"lr", "lambd", "alpha", "t0", "weight_decay", "maximize"},
     "Rprop": {"lr", "etas", "step_sizes", "maximize"},
     "Lion": {"lr", "betas", "weight_decay"},
+    "Adafactor": {"lr", "beta2_decay", "eps", "d", "weight_decay", "maximize"},
     "AdamWScheduleFree": {"lr", "betas", "eps", "r", "k", "warmup_steps", "train_mode", "weight_sum",
                           "lr_max", "scheduled_lr", "weight_lr_power", "weight_decay"},
 }

@@ -11,7 +11,9 @@ from tinytorch.optim import SGD, Adagrad, Adam, AdamW, RMSprop, gradient_descent
 
 SETTINGS = settings(max_examples=40, deadline=None)
 
-finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
+# No subnormals: below 2.2e-308 a float has fewer significant bits, so relative
+# error bounds such as rtol=1e-12 no longer hold for any implementation.
+finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False, allow_subnormal=False)
 nonzero = finite.filter(lambda x: abs(x) > 1e-3)
 shapes = hnp.array_shapes(min_dims=0, max_dims=2, max_side=4)
 lrs = st.floats(1e-4, 1.0)

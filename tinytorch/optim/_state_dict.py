@@ -86,7 +86,11 @@ def unpacked_state_dict(optimizer, state_dict) -> tuple[dict, list]:
         if not isinstance(values, Mapping):
             raise ValueError(f"the state of parameter id {key!r} must be a dict, but got {typename(values)}")
         param = id_map[key]
-        new_state[param] = {name: _restored(name, value, param.numpy(), key) for name, value in values.items()}
+        new_state[param] = {
+            name: _restored(name, value, param.numpy(), key,
+                            optimizer._state_shape(name, param.numpy().shape))
+            for name, value in values.items()
+        }
 
     new_groups = []
     for group, saved in zip(groups, saved_groups):
@@ -102,7 +106,7 @@ def unpacked_state_dict(optimizer, state_dict) -> tuple[dict, list]:
 SCALAR_STATE = ("mu_product", "eta", "mu")
 
 
-def _restored(name: str, value, param: np.ndarray, key):
+def _restored(name: str, value, param: np.ndarray, key, shape: tuple):
     """One loaded state value: ``step`` as a float, arrays copied to the parameter's dtype."""
     if isinstance(value, Tensor):
         value = value.numpy()
@@ -122,10 +126,11 @@ def _restored(name: str, value, param: np.ndarray, key):
             )
         return np.array(value, dtype=np.float32)
     if isinstance(value, np.ndarray):
-        if value.shape != param.shape:
+        if value.shape != shape:
+            whose = "the parameter has" if shape == param.shape else "it should have"
             raise ValueError(
                 f"state {name!r} of parameter id {key!r} has shape {value.shape}, "
-                f"but the parameter has shape {param.shape}"
+                f"but {whose} shape {shape}"
             )
         return np.array(value, dtype=param.dtype, copy=True)
     return copy.deepcopy(value)

@@ -225,12 +225,17 @@ class Optimizer:
                     )
                 for name, value in self.state.get(param, {}).items():
                     if (isinstance(value, np.ndarray) and name not in SCALAR_STATE
-                            and value.shape != p.shape):
+                            and value.shape != self._state_shape(name, p.shape)):
                         raise ValueError(
                             f"state {name!r} of {where} has shape {value.shape}, but the parameter has shape {p.shape}"
                         )
                 work.append((group, param, g))
         return work
+
+    def _state_shape(self, name: str, shape: tuple) -> tuple:
+        """The shape of state ``name`` for a parameter of ``shape``: the parameter's
+        own, except for per-parameter scalars (and what a subclass says otherwise)."""
+        return () if name in SCALAR_STATE else tuple(shape)
 
     def _elementwise(self, update, arrays, fused_update=None, **hyper) -> None:
         """Run one parameter's update: ``update(*arrays, scratch=..., **hyper)``.
