@@ -11,6 +11,10 @@ Writes, under tests/fixtures/:
                          arguments, parameter groups, which gradients are None
                          when) plus, per configuration, torch's final state_dict
                          layout (hyperparameters of every group, state keys, steps)
+  lbfgs_parity.json   -- LBFGS, which needs a closure: two problems (Rosenbrock and a
+                         quartic least squares over two tensors), with and without the
+                         strong-Wolfe line search; parameters, returned losses and
+                         evaluation counts after each step
   optim_parity.npz    -- per configuration: the initial parameters, the exact
                          gradient fed at every step, torch's parameters after
                          every step, and torch's final state buffers
@@ -285,6 +289,56 @@ def run(config, index):
     return arrays, layout
 
 
+# --------------------------------------------------------------------- LBFGS
+LBFGS_M = np.array([[1.0, 2.0, 0.5], [0.3, -1.0, 2.0], [1.5, 0.2, -0.7], [0.0, 1.0, 1.0]])
+LBFGS_Y = np.array([1.0, -2.0, 0.5, 3.0])
+LBFGS_C = np.array([[0.5, -1.0], [2.0, 0.25]])
+LBFGS_CONFIGS = [
+    dict(name="rosenbrock_plain", problem="rosenbrock", kwargs=dict(lr=0.5, max_iter=10)),
+    dict(name="rosenbrock_strong_wolfe", problem="rosenbrock",
+         kwargs=dict(line_search_fn="strong_wolfe")),
+    dict(name="quartic_history_3", problem="quartic", kwargs=dict(lr=0.8, history_size=3)),
+    dict(name="quartic_strong_wolfe_few_evals", problem="quartic",
+         kwargs=dict(line_search_fn="strong_wolfe", max_iter=7, max_eval=9, history_size=4)),
+]
+LBFGS_STEPS = 5
+
+
+def lbfgs_start(problem):
+    if problem == "rosenbrock":
+        return [np.array([-1.5, 2.0])]
+    return [np.array([0.3, -0.2, 0.8]), np.array([[1.0, 0.0], [-1.0, 2.0]])]
+
+
+def lbfgs_loss(problem, params):
+    """The same loss the test computes with NumPy (its gradient by hand)."""
+    if problem == "rosenbrock":
+        (p,) = params
+        return (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2
+    a, B = params
+    M, y, C = (torch.tensor(v) for v in (LBFGS_M, LBFGS_Y, LBFGS_C))
+    return 0.5 * ((M @ a - y) ** 2).sum() + 0.1 * (a ** 4).sum() + 1.5 * ((B - C) ** 2).sum()
+
+
+def record_lbfgs(config):
+    params = [torch.tensor(v, requires_grad=True) for v in lbfgs_start(config["problem"])]
+    optimizer = torch.optim.LBFGS(params, **config["kwargs"])
+
+    def closure():
+        optimizer.zero_grad()
+        loss = lbfgs_loss(config["problem"], params)
+        loss.backward()
+        return loss
+
+    steps = []
+    for _ in range(LBFGS_STEPS):
+        loss = optimizer.step(closure)
+        state = optimizer.state[params[0]]
+        steps.append(dict(loss=float(loss), params=[p.detach().numpy().tolist() for p in params],
+                          func_evals=int(state["func_evals"]), n_iter=int(state["n_iter"])))
+    return dict(config, steps=steps)
+
+
 def main() -> None:
     names = [c["name"] for c in CONFIGS]
     assert len(set(names)) == len(names), "configuration names must be unique"
@@ -298,7 +352,9 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "optim_configs.json").write_text(json.dumps(meta, indent=1) + "\n")
     np.savez_compressed(OUT / "optim_parity.npz", **arrays)
-    for name in ("optim_configs.json", "optim_parity.npz"):
+    lbfgs = dict(torch_version=torch.__version__, configs=[record_lbfgs(c) for c in LBFGS_CONFIGS])
+    (OUT / "lbfgs_parity.json").write_text(json.dumps(lbfgs, indent=1) + "\n")
+    for name in ("optim_configs.json", "optim_parity.npz", "lbfgs_parity.json"):
         print(f"{OUT / name}: {(OUT / name).stat().st_size} bytes")
     print(f"{len(CONFIGS)} configurations x {STEPS} steps")
 
