@@ -115,6 +115,11 @@ CONFIGS = [
          schedulers=[dict(cls="ChainedScheduler", children=[
              dict(cls="LinearLR", kwargs=dict(start_factor=0.2, total_iters=8)),
              dict(cls="StepLR", kwargs=dict(step_size=30, gamma=0.3))])]),
+    dict(name="warmup_stable_decay", optimizer=dict(type="AdamW", groups=[dict(lr=3e-3)]),
+         schedulers=[dict(cls="SequentialLR", milestones=[10, 60], children=[
+             dict(cls="LinearLR", kwargs=dict(start_factor=0.1, total_iters=10)),
+             dict(cls="ConstantLR", kwargs=dict(factor=1.0, total_iters=50)),
+             dict(cls="LinearLR", kwargs=dict(start_factor=1.0, end_factor=0.01, total_iters=30))])]),
     dict(name="cyclic_triangular_sgd_momentum", optimizer=dict(type="SGD", groups=[dict(lr=0.1)], momentum=0.9),
          schedulers=[dict(cls="CyclicLR", kwargs=dict(base_lr=0.01, max_lr=0.1, step_size_up=10))]),
     dict(name="cyclic_triangular2_adam_uneven", optimizer=dict(type="Adam", groups=[dict(lr=1e-3)]),

@@ -27,6 +27,15 @@ Every scheduler rewrites ``group["lr"]`` of an optimizer's parameter groups:
 | ChainedScheduler(schedulers) | every child stepped each step: factors multiply |
 | CyclicLR(base_lr, max_lr, step_size_up=2000, ...) | triangular cycles, momentum inverse |
 
+Warmup-stable-decay (WSD), the schedule of many recent training recipes, needs no
+class of its own: it is three schedulers in sequence. W warm-up steps from 10 % of the
+lr, S steps at the full lr, D steps of linear decay to 1 %::
+
+    wsd = SequentialLR(opt, [LinearLR(opt, start_factor=0.1, total_iters=W),
+                             ConstantLR(opt, factor=1.0, total_iters=S),
+                             LinearLR(opt, start_factor=1.0, end_factor=0.01, total_iters=D)],
+                       milestones=[W, W + S])
+
 The values equal PyTorch 2.13's to float64 round-off (tests/schedulers compares
 against recorded torch runs).
 """
