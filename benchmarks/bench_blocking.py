@@ -1,6 +1,6 @@
 """Which block size (and how many threads) makes the blocked NumPy step fastest?
 
-Runs the in-place NumPy Adam and SGD-momentum steps of benchmarks/reference.py
+Runs the in-place NumPy Adam and SGD-momentum steps of tinytorch/profiling/reference_steps.py
 on float32 arrays, unblocked and through BlockRunner with block sizes from
 16 Ki to 1 Mi elements, on one thread and on all cores.  The winner is
 DEFAULT_BLOCK in tinytorch/optim/_blocking.py.
@@ -14,7 +14,7 @@ import argparse
 import numpy as np
 
 from benchmarks.common import machine, measure, now, save_json
-from benchmarks.reference import adam_inplace, sgd_inplace
+from tinytorch.profiling.reference_steps import adam_inplace, sgd_inplace
 from tinytorch.optim._blocking import BlockRunner, default_threads
 
 BLOCKS = [1 << k for k in range(14, 21)]  # 16 Ki ... 1 Mi elements

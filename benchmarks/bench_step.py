@@ -3,7 +3,7 @@
 Variants, all on one parameter array of n elements with a fixed gradient:
 
     seed              the seeds' way: new arrays for every expression, a new Tensor per step
-    numpy_unblocked   in-place NumPy ufuncs, each a full pass over memory (benchmarks/reference.py)
+    numpy_unblocked   in-place NumPy ufuncs, each a full pass over memory (tinytorch/profiling/reference_steps.py)
     numpy_blocked     the same ufuncs run block by block on all cores (tinytorch.optim._blocking)
     tinytorch         tinytorch.optim.Adam / SGD, default settings
     tinytorch_fused   tinytorch.optim.Adam / SGD(fused=True); until the classes take
@@ -27,7 +27,7 @@ import inspect
 import numpy as np
 
 from benchmarks.common import machine, measure, now, repeats_for, save_json, summarize
-from benchmarks.reference import adam_inplace, seed_adam, seed_sgd, sgd_inplace
+from tinytorch.profiling.reference_steps import adam_inplace, seed_adam, seed_sgd, sgd_inplace
 
 SIZES = [10**5, 10**6, 10**7]
 OPTIMIZERS = ["adam", "sgd_momentum"]

@@ -14,7 +14,20 @@ import statistics
 import time
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results"
+#: Where a run writes: a scratch folder git ignores (``--out DIR`` chooses another).
+#: Nothing a benchmark run writes by default is tracked; the book's numbers change only
+#: with ``python -m benchmarks --update-snapshot``.
+RESULTS = Path(__file__).resolve().parent / "results" / "latest"
+#: The committed, human-readable copy of the last snapshot (tables and figure).
+COMMITTED = Path(__file__).resolve().parent / "results"
+
+
+def set_results_dir(path) -> Path:
+    """Send every result of this run to ``path`` (created if needed)."""
+    global RESULTS
+    RESULTS = Path(path).resolve()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    return RESULTS
 
 
 def measure(fn, repeats: int, warmup: int = 2) -> dict:
@@ -88,6 +101,6 @@ def now() -> str:
 
 def save_json(name: str, payload: dict) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / name
+    path = RESULTS / name  # RESULTS is read at call time: set_results_dir() applies
     path.write_text(json.dumps(payload, indent=2) + "\n")
     return path

@@ -10,7 +10,9 @@ median epoch time over all epochs of all runs, and the test accuracy after the
 last epoch of each run. PyTorch is timed in the same process when importable,
 with its idiomatic TensorDataset/DataLoader; the two trainings alternate epoch
 by epoch, so background load on the machine hits both alike.
-Results: benchmarks/results/mlp_digits.json.
+Results: mlp_digits.json in the run's output folder (benchmarks/results/latest/ by
+default, --out DIR otherwise); the book's copy changes only with
+``python -m benchmarks --update-snapshot``.
 """
 import argparse
 import datetime
@@ -19,16 +21,21 @@ import os
 import pathlib
 import platform
 import statistics
+import sys
 import time
 
 import numpy as np
 
-import tinytorch
-from tinytorch import nn
+if __package__ in (None, ""):  # run as a script: make the benchmarks package importable
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+
+from benchmarks import common  # noqa: E402
+
+import tinytorch  # noqa: E402
+from tinytorch import nn  # noqa: E402
 from tinytorch.data import DataLoader, TensorDataset
 from tinytorch.optim import Adam
 
-RESULTS = pathlib.Path(__file__).resolve().parent / "results" / "mlp_digits.json"
 BATCH_SIZE, LEARNING_RATE = 32, 1e-3
 
 
@@ -175,9 +182,7 @@ def run(epochs=20, runs=3, use_torch=True, quick=False, log=print):
     if result["ratio_vs_torch"] is not None:
         log(f"ratio tinytorch / torch: {result['ratio_vs_torch']:.3f} (goal ≤ 0.5); "
             f"against torch on 1 thread: {result['ratio_vs_torch_1_thread']:.3f}")
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    log(f"saved {RESULTS}")
+    log(f"saved {common.save_json('mlp_digits.json', result)}")
     return result
 
 
@@ -187,7 +192,10 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="independent trainings (seeds 0, 1, ...)")
     parser.add_argument("--quick", action="store_true", help="one training run instead of --runs")
     parser.add_argument("--no-torch", action="store_true", help="skip PyTorch even if installed")
+    parser.add_argument("--out", help="folder for the result (default benchmarks/results/latest)")
     args = parser.parse_args()
+    if args.out:
+        common.set_results_dir(args.out)
     run(epochs=args.epochs, runs=args.runs, use_torch=not args.no_torch, quick=args.quick)
 
 

@@ -3,10 +3,18 @@
     python -m benchmarks                 # everything, full repeats (~5 min)
     python -m benchmarks --quick         # fewer repeats, smaller bandwidth arrays
     python -m benchmarks --sizes 1e5,1e6 --skip mlp,blocking
+    python -m benchmarks --out /tmp/run1 # results in a folder of your choice
+    python -m benchmarks --update-snapshot   # a full run that becomes the book's numbers
 
-Writes benchmarks/results/benchmarks.json (date, machine, every measurement,
-the issue's goals with pass/fail), benchmarks/results/benchmarks.md (the
-tables) and benchmarks/results/step_time.png (the figure).
+A run writes benchmarks.json (date, machine, every measurement, the goals with
+pass/fail), mlp_digits.json, benchmarks.md (the tables) and step_time.png (the
+figure) into benchmarks/results/latest/, which git ignores, or into --out DIR.
+Nothing tracked changes, so a smoke run cannot break the book.
+
+--update-snapshot (a full run, PyTorch installed) then copies the two JSON files
+into tinytorch/profiling/data/, the snapshot chapter 9 reads from the installed
+package, and the tables and figure into benchmarks/results/: review the diff and
+commit it with the re-made chapter (tools/sync_notebooks.py book/09_systems.md).
 """
 from __future__ import annotations
 
@@ -14,11 +22,14 @@ import argparse
 import importlib.util
 import inspect
 import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from benchmarks import bench_bandwidth, bench_blocking, bench_step
-from benchmarks.common import RESULTS, machine, now, save_json
+from benchmarks import common
+from benchmarks.common import machine, now, save_json
 from benchmarks.plot import plot_steps
 
 PARTS = ["bandwidth", "blocking", "step", "mlp"]
@@ -131,16 +142,44 @@ def markdown(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The book's snapshot: shipped inside the package, read by chapter 9 (also in Colab).
+SNAPSHOT = Path(__file__).resolve().parents[1] / "tinytorch" / "profiling" / "data"
+
+
+def update_snapshot(results: Path) -> None:
+    """Make this run the book's numbers (the explicit, documented way to change them)."""
+    for name in ("benchmarks.json", "mlp_digits.json"):
+        if (results / name).exists():
+            shutil.copyfile(results / name, SNAPSHOT / name)
+            print("snapshot", SNAPSHOT / name)
+    for name in ("benchmarks.md", "step_time.png"):
+        if (results / name).exists():
+            shutil.copyfile(results / name, common.COMMITTED / name)
+            print("snapshot", common.COMMITTED / name)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Run all tinytorch benchmarks")
     ap.add_argument("--quick", action="store_true", help="fewer repeats, smaller arrays")
     ap.add_argument("--sizes", type=bench_step.parse_sizes, default=bench_step.SIZES,
                     help="parameter counts for the step benchmark, e.g. 1e5,1e6,1e7")
     ap.add_argument("--skip", default="", help=f"comma-separated parts to skip, of {PARTS}")
+    ap.add_argument("--out", help="folder for the results (default benchmarks/results/latest)")
+    ap.add_argument("--update-snapshot", action="store_true",
+                    help="full run that replaces the book's snapshot (needs PyTorch)")
     args = ap.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
     if skip - set(PARTS):
         ap.error(f"unknown parts {sorted(skip - set(PARTS))}; choose from {PARTS}")
+    if args.update_snapshot:
+        if args.quick or skip or args.sizes != bench_step.SIZES:
+            ap.error("--update-snapshot needs a full run: no --quick, --skip or --sizes")
+        if importlib.util.find_spec("torch") is None:
+            ap.error("--update-snapshot needs PyTorch for the comparison: "
+                     "pip install torch==2.13.0")
+    if args.out:
+        common.set_results_dir(args.out)
+    results = common.RESULTS
 
     result = {"date": now(), "machine": machine(),
               "command": " ".join(["python -m benchmarks", *(argv if argv is not None else sys.argv[1:])])}
@@ -163,10 +202,12 @@ def main(argv=None):
         result["mlp"] = _mlp(args.quick)
     result["goals"] = goals(result.get("step"), result.get("mlp"))
     print("saved", save_json("benchmarks.json", result))
-    (RESULTS / "benchmarks.md").write_text(markdown(result))
-    print("saved", RESULTS / "benchmarks.md")
+    (results / "benchmarks.md").write_text(markdown(result))
+    print("saved", results / "benchmarks.md")
     if result.get("step"):
-        print("saved", plot_steps(result["step"], result.get("bandwidth"), RESULTS / "step_time.png"))
+        print("saved", plot_steps(result["step"], result.get("bandwidth"), results / "step_time.png"))
+    if args.update_snapshot:
+        update_snapshot(results)
     for g in result["goals"]:
         print(f"goal: {g['goal']}: {g['value']} -> {'MET' if g['met'] else 'not met' if g['met'] is False else '?'}")
 

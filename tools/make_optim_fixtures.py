@@ -15,6 +15,9 @@ Writes, under tests/fixtures/:
                          quartic least squares over two tensors), with and without the
                          strong-Wolfe line search; parameters, returned losses and
                          evaluation counts after each step
+  muon_parity.json    -- Muon on two matrices (one wide, one tall): torch's own steps
+                         (Newton-Schulz in bfloat16) and the same steps with the
+                         iteration in float64 (torch's code with the cast removed)
   optim_parity.npz    -- per configuration: the initial parameters, the exact
                          gradient fed at every step, torch's parameters after
                          every step, and torch's final state buffers
@@ -339,6 +342,58 @@ def record_lbfgs(config):
     return dict(config, steps=steps)
 
 
+# --------------------------------------------------------------------- Muon
+MUON_CONFIGS = [
+    dict(name="muon_defaults", kwargs={}),
+    dict(name="muon_no_nesterov_lr", kwargs=dict(lr=0.02, nesterov=False, momentum=0.9)),
+    dict(name="muon_match_rms_adamw", kwargs=dict(lr=0.01, adjust_lr_fn="match_rms_adamw",
+                                                  weight_decay=0.01)),
+    dict(name="muon_three_ns_steps", kwargs=dict(lr=0.01, ns_steps=3, weight_decay=0.0)),
+]
+MUON_SHAPES = [(3, 5), (6, 4)]
+MUON_STEPS = 10
+
+
+def newton_schulz_float64(grad, ns_coefficients, ns_steps, eps):
+    """torch.optim._muon's iteration, line for line, without the bfloat16 cast."""
+    a, b, c = ns_coefficients
+    ortho_grad = grad.clone()
+    if grad.size(0) > grad.size(1):
+        ortho_grad = ortho_grad.T
+    ortho_grad.div_(ortho_grad.norm().clamp(min=eps))
+    for _ in range(ns_steps):
+        gram_matrix = ortho_grad @ ortho_grad.T
+        gram_update = torch.addmm(gram_matrix, gram_matrix, gram_matrix, beta=b, alpha=c)
+        ortho_grad = torch.addmm(ortho_grad, gram_update, ortho_grad, beta=a)
+    if grad.size(0) > grad.size(1):
+        ortho_grad = ortho_grad.T
+    return ortho_grad
+
+
+def record_muon(config, index, float64_iteration):
+    import torch.optim._muon as muon_module
+
+    rng = np.random.default_rng(500 + index)
+    init = [rng.standard_normal(s) for s in MUON_SHAPES]
+    grads = [[rng.standard_normal(s) for s in MUON_SHAPES] for _ in range(MUON_STEPS)]
+    params = [torch.tensor(a, requires_grad=True) for a in init]
+    optimizer = torch.optim.Muon(params, **config["kwargs"])
+    original = muon_module._zeropower_via_newtonschulz
+    if float64_iteration:
+        muon_module._zeropower_via_newtonschulz = newton_schulz_float64
+    try:
+        trajectory = []
+        for row in grads:
+            for p, g in zip(params, row):
+                p.grad = torch.tensor(g)
+            optimizer.step()
+            trajectory.append([p.detach().numpy().tolist() for p in params])
+    finally:
+        muon_module._zeropower_via_newtonschulz = original
+    return dict(init=[a.tolist() for a in init], grads=[[g.tolist() for g in row] for row in grads],
+                trajectory=trajectory)
+
+
 def main() -> None:
     names = [c["name"] for c in CONFIGS]
     assert len(set(names)) == len(names), "configuration names must be unique"
@@ -352,9 +407,13 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "optim_configs.json").write_text(json.dumps(meta, indent=1) + "\n")
     np.savez_compressed(OUT / "optim_parity.npz", **arrays)
+    muon = dict(torch_version=torch.__version__, configs=[
+        dict(c, bfloat16=record_muon(c, i, False), float64=record_muon(c, i, True))
+        for i, c in enumerate(MUON_CONFIGS)])
+    (OUT / "muon_parity.json").write_text(json.dumps(muon) + "\n")
     lbfgs = dict(torch_version=torch.__version__, configs=[record_lbfgs(c) for c in LBFGS_CONFIGS])
     (OUT / "lbfgs_parity.json").write_text(json.dumps(lbfgs, indent=1) + "\n")
-    for name in ("optim_configs.json", "optim_parity.npz", "lbfgs_parity.json"):
+    for name in ("optim_configs.json", "optim_parity.npz", "lbfgs_parity.json", "muon_parity.json"):
         print(f"{OUT / name}: {(OUT / name).stat().st_size} bytes")
     print(f"{len(CONFIGS)} configurations x {STEPS} steps")
 

@@ -76,7 +76,7 @@ def install_cell_source(url: str | None = None, branch: str | None = None) -> st
     """The exact source of the install cell for the configured repository."""
     if url is None or branch is None:
         url, branch = repository()
-    requirement = f"optimizers-executably[book] @ git+{url}.git@{branch}"
+    requirement = f"optimizers-executably[book,fast,mpi,bfloat16] @ git+{url}.git@{branch}"
     return (
         f"{INSTALL_MARKER}\n"
         "import importlib.util, subprocess, sys\n"
@@ -84,7 +84,16 @@ def install_cell_source(url: str | None = None, branch: str | None = None) -> st
         'if importlib.util.find_spec("tinytorch") is None:\n'
         "    subprocess.check_call([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\",\n"
         f'                           "{requirement}"])\n'
-        "    importlib.invalidate_caches()"
+        "    importlib.invalidate_caches()\n"
+        "\n"
+        "# One BLAS thread, whatever the machine: the summation order, and so every\n"
+        "# printed digit, is then the same as on the course's pages.\n"
+        "import os\n"
+        'os.environ.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")\n'
+        "import numpy\n"
+        "from threadpoolctl import threadpool_limits\n"
+        "\n"
+        "blas_threads = threadpool_limits(1)    # stays in force for the whole kernel"
     )
 
 

@@ -16,6 +16,17 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
 
 
+def load_module(name: str, path: Path):
+    """A tool script (``tools/*.py``) imported as a module, once."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def load_sync_tool():
     """tools/sync_notebooks.py as a module (the tests use the tool's own checks)."""
     name = "sync_notebooks"

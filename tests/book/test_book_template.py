@@ -54,6 +54,8 @@ def test_template_builds_clean_as_a_book(tmp_path):
     (tmp_path / "book" / "references.md").write_text("# References\n\n```{bibliography}\n```\n")
     shutil.copytree(ROOT / "tools" / "sphinx_ext", tmp_path / "tools" / "sphinx_ext")
     shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
+    (tmp_path / ".ci").mkdir()                 # the site serves its own MathJax copy
+    (tmp_path / ".ci" / "node").symlink_to(ROOT / ".ci" / "node")
     (tmp_path / "_toc.yml").write_text(
         "format: jb-book\nroot: book/01_chapter\nchapters:\n  - file: book/references\n"
     )

@@ -7,10 +7,10 @@ For every page of _build/html, served on a localhost port from a thread:
 and the executable chapters carry Colab and Binder launch links, and the search page
 finds "momentum". Full-page screenshots go to tests/browser/screenshots/.
 
-MathJax is requested from its CDN by the pages; the network is not used: the request is
-intercepted and answered from a local copy of the same package (npm `mathjax@3.2.2`,
-installed into .ci/node by tools/build.sh). Any other off-site request is answered with
-an error, so a page that needs the network fails here.
+The site must work offline: every request that leaves localhost is aborted and
+reported as a failure, so a page that needs the network (a CDN script, a web font)
+fails here. MathJax is served by the site itself (`_static/mathjax/`, copied by the
+build from npm's `mathjax@3.2.2`), and every page must still typeset its math.
 
 Locally, without chromium / playwright / the built site / the MathJax copy, the test
 skips and says why; with CI=true it fails instead.
@@ -19,7 +19,6 @@ skips and says why; with CI=true it fails instead.
 from __future__ import annotations
 
 import functools
-import mimetypes
 import os
 import re
 import shutil
@@ -43,8 +42,6 @@ CHROMIUM_FLAGS = [
     "--disable-dev-shm-usage",
     "--disable-gpu",
 ]
-MATHJAX_DIR = ROOT / ".ci" / "node" / "node_modules" / "mathjax"
-MATHJAX_CDN = re.compile(r"^https://cdn\.jsdelivr\.net/npm/mathjax@3[^/]*/(?P<path>[^?#]+)")
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
 
@@ -81,8 +78,6 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         skip_or_fail("the playwright package is not installed (pip install -r requirements.txt)")
-    if not (MATHJAX_DIR / "es5" / "tex-mml-chtml.js").is_file():
-        skip_or_fail("no local MathJax in .ci/node: `npm install --prefix .ci/node mathjax@3.2.2` (tools/build.sh does it)")
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=exe, args=CHROMIUM_FLAGS, headless=True)
         yield b
@@ -106,14 +101,7 @@ class Visit:
         host = urlparse(url).hostname
         if host in ("127.0.0.1", "localhost"):
             return route.continue_()
-        m = MATHJAX_CDN.match(url)
-        if m:
-            path = (MATHJAX_DIR / m["path"]).resolve()
-            if MATHJAX_DIR.resolve() in path.parents and path.is_file():
-                ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return route.fulfill(status=200, body=path.read_bytes(), headers={
-                    "content-type": ctype, "access-control-allow-origin": "*"})
-        self.offsite.append(url)
+        self.offsite.append(url)              # offline: nothing else is reachable
         return route.abort()
 
     def goto(self, url):
@@ -188,6 +176,15 @@ def test_every_page_in_a_real_browser(browser, server):
             failures[rel] = problems
     assert not failures, "\n".join(f"{k}: {v}" for k, v in failures.items())
     assert typeset > 0, "no page has typeset math"
+
+
+def test_mathjax_comes_from_the_site_itself(browser, server):
+    """The pages load MathJax from _static/mathjax/, never a CDN."""
+    site = built_site()
+    html = (site / "book" / "02_momentum.html").read_text()
+    assert re.search(r'<script[^>]+src="\.\./_static/mathjax/tex-mml-chtml\.js"', html)
+    assert "cdn.jsdelivr" not in html and "mathjax@3" not in html
+    assert (site / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
 
 
 def test_chapters_carry_launch_buttons(browser, server):

@@ -1,4 +1,4 @@
-"""Make the repository root importable, for benchmarks.reference (also under plain `pytest`)."""
+"""Make the repository root importable, for the benchmarks package (also under plain `pytest`)."""
 import sys
 from pathlib import Path
 

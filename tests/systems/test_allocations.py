@@ -12,7 +12,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from benchmarks.reference import adam_inplace, seed_adam, sgd_inplace
+from tinytorch.profiling.reference_steps import adam_inplace, seed_adam, sgd_inplace
 from tinytorch.optim import _fused
 from tinytorch.optim._blocking import BlockRunner
 

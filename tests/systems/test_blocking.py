@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.reference import adam_inplace, sgd_inplace
+from tinytorch.profiling.reference_steps import adam_inplace, sgd_inplace
 from systems_helpers import DTYPES, adam_arrays, adam_settings, copies, sgd_arrays, sgd_settings, shapes
 from tinytorch.optim import _blocking
 from tinytorch.optim._blocking import BlockRunner

@@ -1,6 +1,6 @@
 """The numba kernels of tinytorch.optim._fused against the NumPy updates.
 
-Against benchmarks/reference.py (torch's operation order, the kernels' own
+Against tinytorch/profiling/reference_steps.py (torch's operation order, the kernels' own
 order) they must agree to the BIT, in float32 and float64: same IEEE
 operations in the same order, no fused multiply-adds on either side.
 Against tinytorch.optim's own update functions (the default path, which may
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.reference import adam_inplace, sgd_inplace
+from tinytorch.profiling.reference_steps import adam_inplace, sgd_inplace
 from systems_helpers import (DTYPES, adam_arrays, adam_settings, assert_roundoff_close, copies,
                              sgd_arrays, sgd_settings, shapes)
 from tinytorch.optim import _fused

@@ -1,7 +1,7 @@
 """tinytorch.optim: optimizers with PyTorch's exact semantics (``torch.optim``'s shape).
 
 Ordered by complexity, each file one algorithm: SGD (momentum, Nesterov), ASGD,
-Rprop, Adagrad, Adadelta, RMSprop, Adam, AdamW, Adamax, NAdam, RAdam, Adafactor, LBFGS (closure-driven), and two from
+Rprop, Adagrad, Adadelta, RMSprop, Adam, AdamW, Adamax, NAdam, RAdam, Adafactor, LBFGS (closure-driven), Muon (2-D weights), and two from
 beyond ``torch.optim``: Lion and schedule-free AdamW. The shared machinery (parameter groups, state, validation,
 checkpoints) lives in :class:`Optimizer`; the arithmetic of each algorithm is a
 plain function of NumPy arrays in :mod:`tinytorch.optim.functional`.
@@ -24,13 +24,14 @@ from tinytorch.optim.nadam import NAdam
 from tinytorch.optim.radam import RAdam
 from tinytorch.optim.adafactor import Adafactor
 from tinytorch.optim.lbfgs import LBFGS
+from tinytorch.optim.muon import Muon
 from tinytorch.optim.lion import Lion
 from tinytorch.optim.schedule_free import AdamWScheduleFree
 from tinytorch.optim.functional import gradient_descent_step
 from tinytorch.optim import functional
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "ASGD", "Rprop",
-           "Adadelta", "Adamax", "NAdam", "RAdam", "Adafactor", "LBFGS", "Lion", "AdamWScheduleFree",
+           "Adadelta", "Adamax", "NAdam", "RAdam", "Adafactor", "LBFGS", "Muon", "Lion", "AdamWScheduleFree",
            "gradient_descent_step", "functional"]
 
 

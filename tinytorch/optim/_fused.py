@@ -19,7 +19,7 @@ operation, in the parameter's own dtype: the Python-float hyperparameters
 are rounded to that dtype first, as NumPy does with a float32 array times a
 Python float.  numba contracts nothing into fused multiply-adds unless
 fastmath is on (it is off here), so the kernels equal the same operations
-written as NumPy ufuncs (benchmarks/reference.py) to the last bit, in
+written as NumPy ufuncs (tinytorch/profiling/reference_steps.py) to the last bit, in
 float32 and float64; tests/systems checks that, and agreement with the
 optimizers' own NumPy path (which orders a few Adam operations differently)
 to round-off.  (torch's own CPU kernels do use FMAs and a sqrt that is not

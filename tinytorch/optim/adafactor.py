@@ -12,29 +12,35 @@ from tinytorch.optim.optimizer import Optimizer
 __all__ = ["Adafactor", "adafactor_update"]
 
 
+def _norm(x: np.ndarray, axis: int) -> np.ndarray:
+    return np.sqrt(np.sum(x * x, axis=axis, keepdims=True))
+
+
 def _rms(x: np.ndarray) -> float:
     """‖x‖₂ / √(number of elements)."""
     return float(np.sqrt(np.sum(x * x))) / (x.size ** 0.5)
 
 
-def adafactor_update(param, grad, row_var, col_var, variance, *, step, lr, beta2_decay,
-                     eps1, eps2, d, weight_decay, maximize):
-    """One Adafactor step on NumPy arrays, in place (``step`` already incremented).
+def adafactor_update(param, grad, row_var, col_var, variance, *, step, lr,
+                     beta2_decay, eps1, eps2, d, weight_decay, maximize):
+    """One Adafactor step on NumPy arrays, in place (``step`` incremented).
 
-    A matrix (ndim > 1) keeps ``row_var`` (…, n, 1) and ``col_var`` (…, 1, m): the
-    running means of g² over each row and each column; their outer product divided
-    by their mean is the rank-1 estimate of v. Anything else keeps ``variance``.
+    A matrix (ndim > 1) keeps ``row_var`` (…, n, 1) and ``col_var`` (…, 1, m):
+    running means of g² over each row and each column; their outer product
+    divided by their mean is the rank-1 estimate of v. Anything else keeps
+    ``variance``.
     """
     g = -grad if maximize else grad
     one_minus_beta2 = step ** beta2_decay      # 1 − β₂ₜ = t^(beta2_decay)
     rho = min(lr, 1 / step ** 0.5)             # relative step size
-    alpha = max(eps2, _rms(param)) * rho       # ... scaled by the parameter's RMS
+    alpha = max(eps2, _rms(param)) * rho       # ... times the parameter's RMS
     if weight_decay != 0:
         param *= 1 - lr * weight_decay
     if g.ndim > 1:
-        row_mean = np.sqrt(np.sum(g * g, axis=-1, keepdims=True)) ** 2 / g.shape[-1]
+        # (squared norms over a row / column, as PyTorch computes them)
+        row_mean = _norm(g, axis=-1) ** 2 / g.shape[-1]
         row_var += one_minus_beta2 * (row_mean - row_var)
-        col_mean = np.sqrt(np.sum(g * g, axis=-2, keepdims=True)) ** 2 / g.shape[-2]
+        col_mean = _norm(g, axis=-2) ** 2 / g.shape[-2]
         col_var += one_minus_beta2 * (col_mean - col_var)
         estimate = row_var @ col_var           # (…, n, 1) @ (…, 1, m): rank one
         estimate /= np.maximum(row_var.mean(axis=-2, keepdims=True), eps1)

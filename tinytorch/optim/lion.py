@@ -12,13 +12,14 @@ from tinytorch.optim.optimizer import Optimizer
 __all__ = ["Lion", "lion_update"]
 
 
-def lion_update(param, grad, exp_avg, *, lr, weight_decay, beta1, beta2, scratch=None):
+def lion_update(param, grad, exp_avg, *, lr, weight_decay, beta1, beta2,
+                scratch=None):
     """One Lion step on NumPy arrays, in place."""
     if scratch is None:
         scratch = np.empty_like(param), np.empty_like(param)
     c, tmp = scratch
     param *= 1.0 - lr * weight_decay            # p = p * (1 - lr * wd)
-    np.multiply(exp_avg, beta1, out=c)          # c = sign(b1 * m + (1 - b1) * g)
+    np.multiply(exp_avg, beta1, out=c)          # c = sign(b1 m + (1 - b1) g)
     np.multiply(grad, 1.0 - beta1, out=tmp)
     c += tmp
     np.sign(c, out=c)

@@ -16,14 +16,15 @@ def nadam_update(param, grad, exp_avg, exp_avg_sq, *, grad_coef, avg_coef,
                  lr, maximize, scratch=None):
     """One NAdam step on NumPy arrays, in place.
 
-    ``grad_coef`` = −lr·(1 − μ_t)/(1 − Π_t) and ``avg_coef`` = −lr·μ_{t+1}/(1 − Π_{t+1})
-    are computed once per parameter by the caller (they depend on the step only).
+    ``grad_coef`` = −lr·(1 − μ_t)/(1 − Π_t) and
+    ``avg_coef`` = −lr·μ_{t+1}/(1 − Π_{t+1}) depend on the step only: the
+    caller computes them once per parameter.
     """
     if scratch is None:
         scratch = np.empty_like(param), np.empty_like(param)
     d, tmp = scratch
     if decoupled and weight_decay != 0:
-        param *= 1 - lr * weight_decay          # decoupled: p = p * (1 - lr * wd)
+        param *= 1 - lr * weight_decay          # decoupled: p = p (1 - lr wd)
     g = effective_grad(param, grad, 0 if decoupled else weight_decay, maximize,
                        out=d, tmp=tmp)
     exp_avg *= beta1                            # m = b1 * m + (1 - b1) * g
@@ -36,7 +37,7 @@ def nadam_update(param, grad, exp_avg, exp_avg_sq, *, grad_coef, avg_coef,
     denom = np.divide(exp_avg_sq, bias_correction2, out=tmp)
     np.sqrt(denom, out=denom)                   # denom = sqrt(v / bc2) + eps
     denom += eps
-    if g is not d:                              # d must hold g; grad is read-only
+    if g is not d:                              # d holds g (grad is read-only)
         np.copyto(d, g)
     d *= grad_coef                              # p = p + grad_coef * g / denom
     d /= denom

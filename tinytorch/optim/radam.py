@@ -14,9 +14,9 @@ __all__ = ["RAdam", "radam_update", "rectification"]
 def rectification(step: float, beta2: float) -> float | None:
     """r_t of RAdam, or None while ρ_t ≤ 5 (too few steps to trust v).
 
-    ρ_∞ = 2/(1 − β₂) − 1 is the length of the simple moving average that the EMA
-    of v approximates; ρ_t is that length after t steps. r_t rescales the adaptive
-    step so that its variance matches the one it will have at t = ∞.
+    ρ_∞ = 2/(1 − β₂) − 1 is the length of the simple moving average that the
+    EMA of v approximates; ρ_t is that length after t steps. r_t rescales the
+    adaptive step so that its variance matches the one it has at t = ∞.
     """
     rho_inf = 2 / (1 - beta2) - 1
     rho_t = rho_inf - 2 * step * beta2 ** step / (1 - beta2 ** step)

@@ -31,7 +31,7 @@ def lerp_(start, end, weight, tmp):
 
 def schedule_free_update(y, grad, z, exp_avg_sq, *, lr, ckp1, beta1, beta2,
                          bias_correction2, eps, weight_decay, scratch=None):
-    """One schedule-free AdamW step on NumPy arrays, in place (y is the parameter)."""
+    """One schedule-free AdamW step, in place; y is the parameter."""
     if scratch is None:
         scratch = np.empty_like(y), np.empty_like(y)
     u, tmp = scratch
@@ -39,8 +39,9 @@ def schedule_free_update(y, grad, z, exp_avg_sq, *, lr, ckp1, beta1, beta2,
     np.multiply(grad, 1 - beta2, out=tmp)
     tmp *= grad
     exp_avg_sq += tmp
+    # u = g / (sqrt(v / bc2) + eps) + wd * y
     denom = np.divide(exp_avg_sq, bias_correction2, out=tmp)
-    np.sqrt(denom, out=denom)                   # u = g / (sqrt(v / bc2) + eps) + wd * y
+    np.sqrt(denom, out=denom)
     denom += eps
     np.divide(grad, denom, out=u)
     if weight_decay != 0:
@@ -48,7 +49,7 @@ def schedule_free_update(y, grad, z, exp_avg_sq, *, lr, ckp1, beta1, beta2,
         u += tmp
     lerp_(y, z, ckp1, tmp)                      # y = y + ckp1 * (z - y)
     np.multiply(u, lr * (beta1 * (1 - ckp1) - 1), out=tmp)
-    y += tmp                                    # y = y + lr * (b1 (1 - ckp1) - 1) * u
+    y += tmp                                    # y += lr (b1 (1 - ckp1) - 1) u
     u *= lr                                     # z = z - lr * u
     z -= u
 

@@ -28,6 +28,21 @@ execution cache (an incremental build), myst-nb writes that notebook WITHOUT out
 The course commits an executed sibling ``book/<page>.ipynb`` for every chapter (the
 file Colab and Binder open, checked against its ``.md`` and by strict nbval), so the
 download becomes that file: the same notebook everywhere, always with its outputs.
+
+Glued numbers are not bold
+--------------------------
+myst-nb styles every ``{glue:text}`` value bold; in a sentence that shouts. The
+course's stylesheet, ``static/course.css`` beside this file, sets it back to the
+surrounding text's weight.
+
+MathJax is served by the site itself
+------------------------------------
+Sphinx loads MathJax from a CDN by default, so a page read offline (a USB stick, a
+flaky connection) shows raw TeX. ``_config.yml`` points ``mathjax_path`` at
+``_static/mathjax/tex-mml-chtml.js`` and this extension copies MathJax there from the
+local npm copy that ``tools/build.sh`` installs (``mathjax@3.2.2``, checked by npm
+against the registry's integrity hash). A build without that copy stops with the
+command that makes it, rather than producing a site that needs the network.
 """
 
 from __future__ import annotations
@@ -36,6 +51,13 @@ import shutil
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.errors import ConfigError
+
+#: npm's copy of MathJax 3 (tools/build.sh installs it), relative to the book's root.
+MATHJAX_ES5 = Path(".ci", "node", "node_modules", "mathjax", "es5")
+#: What the pages load: the combined TeX+MathML/CHTML component and the folders of
+#: the pieces it loads on demand (fonts, TeX extensions, menu, accessibility).
+MATHJAX_PARTS = ("tex-mml-chtml.js", "input", "output", "ui", "a11y", "sre", "adaptors")
 
 
 def _normalise_inline_scripts(app: Sphinx, env, docnames) -> None:
@@ -61,9 +83,48 @@ def _download_the_committed_notebook(app: Sphinx, pagename, templatename, contex
         shutil.copyfile(sibling, target)
 
 
+def _local_mathjax(app: Sphinx) -> Path:
+    source = Path(app.confdir, MATHJAX_ES5)
+    if not (source / "tex-mml-chtml.js").is_file():
+        raise ConfigError(
+            f"MathJax is missing ({source}); the site serves its own copy so that it works "
+            "offline. Install it with: npm install --prefix .ci/node mathjax@3.2.2 "
+            "(tools/build.sh does this)."
+        )
+    return source
+
+
+def _check_mathjax(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        _local_mathjax(app)
+
+
+def _copy_mathjax(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    source = _local_mathjax(app)
+    target = Path(app.outdir, "_static", "mathjax")
+    for part in MATHJAX_PARTS:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, target / part, dirs_exist_ok=True)
+        elif (source / part).is_file():
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / part, target / part)
+
+
+def _add_course_css(app: Sphinx) -> None:
+    static = str(Path(__file__).resolve().parent / "static")
+    if static not in app.config.html_static_path:
+        app.config.html_static_path.append(static)
+
+
 def setup(app: Sphinx) -> dict:
     # priority 900: after sphinx_thebe's own env-before-read-docs handler (500)
     app.connect("env-before-read-docs", _normalise_inline_scripts, priority=900)
     # priority 900: after sphinx-book-theme copied jupyter_execute's notebook (500)
     app.connect("html-page-context", _download_the_committed_notebook, priority=900)
+    app.connect("builder-inited", _check_mathjax)
+    app.connect("builder-inited", _add_course_css)
+    app.add_css_file("course.css")
+    app.connect("build-finished", _copy_mathjax)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
