@@ -87,12 +87,16 @@ SANITIZERS = sanitizers()
 
 
 def text_outputs(nb: dict) -> list[list[str]]:
-    """The sanitized text of every code cell's outputs (what nbval compares), per cell."""
+    """The sanitized text of every code cell's outputs (what nbval compares), per cell;
+    timing cells (tagged nbval-ignore-output) count as empty."""
     cells = []
     for cell in nb["cells"]:
         if cell["cell_type"] != "code":
             continue
         texts = []
+        if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
+            cells.append(texts)
+            continue
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream":
                 texts.append("".join(out["text"]))
