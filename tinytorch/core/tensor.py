@@ -406,6 +406,27 @@ class Tensor:
     def maximum(self, other):
         return apply_op(ops.maximum, (self, self._operand(other)))
 
+    # PyTorch's method spellings of the operators (TinyTorch's code uses them too).
+    def add(self, other, *, alpha=1):
+        """self + alpha · other."""
+        return self + (other if alpha == 1 else other * alpha)
+
+    def sub(self, other, *, alpha=1):
+        """self − alpha · other."""
+        return self - (other if alpha == 1 else other * alpha)
+
+    def mul(self, other):
+        """self · other (elementwise)."""
+        return self * other
+
+    def div(self, other):
+        """self / other (elementwise)."""
+        return self / other
+
+    def matmul(self, other):
+        """self @ other."""
+        return self @ other
+
     def softmax(self, axis=-1):
         return apply_op(ops.softmax, (self,), axis)
 

@@ -2,15 +2,16 @@
 import importlib
 
 from . import functional
-from .activations import ReLU, Sigmoid, Tanh
+from .activations import Dropout, ReLU, Sigmoid, Softmax, Tanh
 from .container import Sequential
 from .linear import Dense, Linear
-from .losses import CrossEntropyLoss, MSELoss
+from .losses import BCELoss, BinaryCrossEntropyLoss, CrossEntropyLoss, MSELoss
 from .module import Module, Parameter
 
 __all__ = [
-    "Module", "Parameter", "Linear", "Dense", "ReLU", "Sigmoid", "Tanh", "Sequential",
-    "MSELoss", "CrossEntropyLoss", "functional",
+    "Module", "Parameter", "Linear", "Dense", "ReLU", "Sigmoid", "Tanh", "Softmax", "Dropout",
+    "Sequential", "MSELoss", "CrossEntropyLoss", "BCELoss", "BinaryCrossEntropyLoss",
+    "functional",
 ]
 
 

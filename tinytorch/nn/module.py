@@ -73,9 +73,12 @@ class Module:
                     yield module_prefix + name, parameter
 
     def parameters(self, recurse=True):
-        """The parameters, in registration order (PyTorch's order)."""
-        for _, parameter in self.named_parameters(recurse=recurse):
-            yield parameter
+        """The parameters, in registration order (PyTorch's order), as a list.
+
+        PyTorch returns a generator; a list does everything a generator does and can
+        also be iterated twice, indexed and concatenated, as TinyTorch's code expects.
+        """
+        return [parameter for _, parameter in self.named_parameters(recurse=recurse)]
 
     def named_modules(self, prefix=""):
         for module_prefix, module in self._walk(prefix):
