@@ -67,11 +67,18 @@ def test_backward_without_any_grad_input():
 
 def test_grad_assignment_rules():
     w = Tensor([1.0, 2.0], requires_grad=True)
-    with pytest.raises(TypeError, match="grad must be a Tensor or None, got ndarray"):
-        w.grad = np.ones(2)
+    with pytest.raises(TypeError, match="grad must be a Tensor, a NumPy array or None, got list"):
+        w.grad = [1.0, 1.0]
+    with pytest.raises(TypeError, match=f"grad has dtype int64, but the tensor has dtype {w.dtype}"):
+        w.grad = np.ones(2, dtype=np.int64)
     with pytest.raises(ValueError, match=r"grad of shape \(3,\) does not match the tensor's shape \(2,\)"):
         w.grad = Tensor([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"grad of shape \(3,\) does not match the tensor's shape \(2,\)"):
+        w.grad = np.ones(3, dtype=w.dtype)
     assert w.grad is None  # nothing was stored
+    w.grad = np.array([0.5, -1.0], dtype=w.dtype)  # TinyTorch's code assigns arrays
+    assert isinstance(w.grad, Tensor) and w.grad.tolist() == [0.5, -1.0]
+    assert isinstance(w.data.copy(), np.ndarray) and w.data.copy().tolist() == [1.0, 2.0]
 
 
 def test_data_assignment_with_wrong_shape_changes_nothing():

@@ -221,3 +221,31 @@ def test_the_seed_door_re_exports_one_implementation():
                  "LambdaLR", "SequentialLR", "CosineAnnealingWarmRestarts", "OneCycleLR", "ReduceLROnPlateau",
                  "LRScheduler"]:
         assert getattr(door, name) is getattr(sched, name)
+
+
+# ---------------------------------------------------------------- TinyTorch's attributes
+def test_tinytorch_attributes_are_views_of_pytorchs_state():
+    a, b = make_params((3,), (2, 2))
+    sgd = SGD([a, b], lr=0.1, momentum=0.9)
+    assert sgd.momentum_buffers == [None, None] and sgd.params == [a, b] == sgd.parameters
+    set_grads([a, b], [np.ones(3), np.ones((2, 2))])
+    sgd.step()
+    assert sgd.momentum_buffers[0] is sgd.state[a]["momentum_buffer"]
+    sgd.momentum = 0.5
+    sgd.lr = 0.05
+    assert sgd.param_groups[0]["momentum"] == 0.5 and sgd.learning_rate == 0.05
+    with pytest.raises(AttributeError, match="SGD has no 'betas' setting"):
+        sgd.beta1
+
+    adam = Adam([a, b], lr=0.01)
+    set_grads([a, b], [np.ones(3), np.ones((2, 2))])
+    adam.step()
+    assert adam.first_moment[1] is adam.state[b]["exp_avg"] is adam.m_buffers[1]
+    assert adam.second_moment[0] is adam.state[a]["exp_avg_sq"] is adam.v_buffers[0]
+    assert (adam.beta1, adam.beta2, adam.epsilon) == (0.9, 0.999, 1e-8)
+    adam.beta1 = 0.8
+    assert adam.param_groups[0]["betas"] == (0.8, 0.999)
+    with pytest.raises(ValueError, match="Invalid beta parameter at index 1: 1.5"):
+        adam.beta2 = 1.5
+    assert adam.param_groups[0]["betas"] == (0.8, 0.999)          # nothing changed
+    assert not hasattr(adam, "momentum") and hasattr(sgd, "momentum")

@@ -310,3 +310,23 @@ def test_chained_scheduler_multiplies_the_factors_of_its_children():
         seen.append(chained.get_last_lr()[0])
     # e = 0..4: 0.5·0.8^e while the constant factor holds (e < 2), then 0.8^e
     assert seen == pytest.approx([0.5, 0.4, 0.64, 0.512, 0.4096], rel=1e-15)
+
+
+def test_the_order_warning_is_pytorchs_with_its_link():
+    opt = sgd()
+    sched = StepLR(opt, step_size=2)
+    with pytest.warns(UserWarning) as caught:
+        sched.step()
+    assert str(caught[0].message).endswith(
+        "skipping the first value of the learning rate schedule. See more details at "
+        "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate")
+
+
+def test_replacing_optimizer_step_after_the_scheduler_warns_like_pytorch():
+    opt = stepped(sgd())
+    sched = StepLR(opt, step_size=2)
+    opt.step = lambda closure=None: None      # e.g. a wrapper installed too late
+    with pytest.warns(UserWarning, match=re.escape(
+            "Seems like `optimizer.step()` has been overridden after learning rate "
+            "scheduler initialization.")):
+        sched.step()

@@ -40,10 +40,10 @@ def read_back(text: str) -> float:
     sign = -1.0 if text.startswith("-") else 1.0
     text = text.lstrip("-")
     if text.startswith("10") and text[2:3] in "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺" and text[2:3]:
-        return sign * 10.0 ** int(text[2:].translate(SUPERSCRIPTS))
+        return sign * float(f"1e{int(text[2:].translate(SUPERSCRIPTS))}")
     if TIMES in text:
         mantissa, power = text.split(f" {TIMES} 10")
-        return sign * float(mantissa) * 10.0 ** int(power.translate(SUPERSCRIPTS))
+        return sign * float(f"{mantissa}e{int(power.translate(SUPERSCRIPTS))}")
     return sign * float(text.replace(",", ""))
 
 

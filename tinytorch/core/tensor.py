@@ -92,9 +92,16 @@ class Tensor:
 
     @grad.setter
     def grad(self, value):
+        if isinstance(value, np.ndarray):
+            # TinyTorch's code assigns NumPy arrays: accept one of the tensor's dtype.
+            if value.dtype != self._data.dtype:
+                raise TypeError(
+                    f"grad has dtype {value.dtype}, but the tensor has dtype {self._data.dtype}"
+                )
+            value = Tensor(value)
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"grad must be a Tensor or None, got {type(value).__name__}")
+                raise TypeError(f"grad must be a Tensor, a NumPy array or None, got {type(value).__name__}")
             if value._data.shape != self._data.shape:
                 raise ValueError(
                     f"grad of shape {value._data.shape} does not match the tensor's shape {self._data.shape}"
@@ -405,6 +412,10 @@ class Tensor:
 
     def maximum(self, other):
         return apply_op(ops.maximum, (self, self._operand(other)))
+
+    def copy(self):
+        """A NumPy copy of the values (TinyTorch's ``param.data.copy()``)."""
+        return self._data.copy()
 
     # PyTorch's method spellings of the operators (TinyTorch's code uses them too).
     def add(self, other, *, alpha=1):

@@ -42,6 +42,7 @@ from tinytorch.optim import _fused
 from tinytorch.optim._blocking import BlockRunner
 from tinytorch.optim._checks import typename
 from tinytorch.optim._spellings import translate_group_spellings
+from tinytorch.optim._tinytorch_views import TinyTorchViews
 from tinytorch.optim._state_dict import SCALAR_STATE, packed_state_dict, unpacked_state_dict
 
 __all__ = ["Optimizer"]
@@ -81,7 +82,7 @@ def _as_group_list(params) -> list:
     return items
 
 
-class Optimizer:
+class Optimizer(TinyTorchViews):
     """Base class of every tinytorch optimizer (PyTorch's ``torch.optim.Optimizer``).
 
     Args:
@@ -290,39 +291,6 @@ class Optimizer:
         self.state.clear()
         self.state.update(state)
         self.param_groups[:] = groups
-
-    # ------------------------------------------------------------ the seed's view
-    def _shared(self, key: str, description: str):
-        values = [group[key] for group in self.param_groups]
-        if any(v != values[0] for v in values[1:]):
-            raise ValueError(
-                f"the optimizer's {len(values)} parameter groups have different {description} {values}; "
-                f"use optimizer.param_groups[i][{key!r}] instead"
-            )
-        return values[0]
-
-    @property
-    def learning_rate(self):
-        """The learning rate, when every group has the same one (the seed's attribute)."""
-        return self._shared("lr", "learning rates")
-
-    @learning_rate.setter
-    def learning_rate(self, value) -> None:
-        self._shared("lr", "learning rates")
-        for group in self.param_groups:
-            self._check_group({**group, "lr": value})
-        for group in self.param_groups:
-            group["lr"] = value
-
-    @property
-    def parameters(self) -> list:
-        """Every parameter, in group order (the seed's attribute)."""
-        return [p for group in self.param_groups for p in group["params"]]
-
-    @property
-    def step_count(self) -> int:
-        """Number of completed ``step()`` calls (the seed's attribute)."""
-        return self._step_count
 
     def __getstate__(self) -> dict:
         """Pickle/deepcopy without the scratch buffers (they are rebuilt on demand)."""

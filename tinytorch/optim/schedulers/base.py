@@ -38,8 +38,23 @@ ORDER_WARNING = (
     "Detected call of `lr_scheduler.step()` before `optimizer.step()`. "
     "In PyTorch 1.1.0 and later, you should call them in the opposite order: "
     "`optimizer.step()` before `lr_scheduler.step()`.  Failure to do this "
-    "will result in PyTorch skipping the first value of the learning rate schedule."
+    "will result in PyTorch skipping the first value of the learning rate schedule. "
+    "See more details at "
+    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
 )
+
+OVERRIDE_WARNING = (
+    "Seems like `optimizer.step()` has been overridden after learning rate scheduler "
+    "initialization. Please, make sure to call `optimizer.step()` before "
+    "`lr_scheduler.step()`. See more details at "
+    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
+)
+
+
+def _step_function(optimizer):
+    """The function behind ``optimizer.step`` (to notice if it is replaced later)."""
+    step = optimizer.step
+    return getattr(step, "__func__", step)
 
 
 def check_optimizer(optimizer) -> None:
@@ -104,6 +119,7 @@ class LRScheduler:
                 group.setdefault("initial_lr", group["lr"])
         self.base_lrs = group_values(optimizer, "initial_lr")
         self.last_epoch = last_epoch
+        self._optimizer_step = _step_function(optimizer)
         self._initial_step()
 
     # ------------------------------------------------------------------ stepping
@@ -122,8 +138,11 @@ class LRScheduler:
         ``epoch`` (deprecated, warns): jump to that e using the closed form when the
         class has one.
         """
-        if self._step_count == 1 and getattr(self.optimizer, "_step_count", 1) == 0:
-            warnings.warn(ORDER_WARNING, UserWarning, stacklevel=2)
+        if self._step_count == 1:
+            if _step_function(self.optimizer) is not getattr(self, "_optimizer_step", None):
+                warnings.warn(OVERRIDE_WARNING, UserWarning, stacklevel=2)
+            elif getattr(self.optimizer, "_step_count", 1) == 0:
+                warnings.warn(ORDER_WARNING, UserWarning, stacklevel=2)
         if epoch is not None:
             warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
         self._step_count += 1
@@ -163,7 +182,7 @@ class LRScheduler:
         return list(self._last_lr)
 
     # ---------------------------------------------------------------- checkpoint
-    _not_saved = ("optimizer",)
+    _not_saved = ("optimizer", "_optimizer_step")
 
     def state_dict(self) -> dict:
         """Everything but the optimizer (and functions), deep-copied: pickle it freely."""
