@@ -27,6 +27,9 @@ CASES = [
     ("Adadelta", {"lr": 1.0, "rho": 0.8}),
     ("ASGD", {"lr": 0.05, "t0": 4}),
     ("Rprop", {"lr": 0.05, "etas": (0.4, 1.3)}),
+    ("Adafactor", {"lr": 0.05, "weight_decay": 0.01}),
+    ("Lion", {"lr": 0.01, "weight_decay": 0.1}),
+    ("AdamWScheduleFree", {"lr": 0.01, "warmup_steps": 3}),
 ]
 
 
@@ -161,3 +164,23 @@ def test_the_optimizer_itself_pickles_and_keeps_working():
     for a, b in zip(params, twin):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
     assert clone.state[twin[0]]["step"] == 2.0
+
+
+def test_muon_save_load_continue_is_bit_identical():
+    from tinytorch.optim import Muon
+
+    rng = np.random.default_rng(5)
+    grads = [[rng.standard_normal((3, 4)), rng.standard_normal((5, 2))] for _ in range(STEPS)]
+    params = make_params((3, 4), (5, 2))
+    whole = Muon(params, lr=0.02)
+    run(whole, params, grads)
+    first = make_params((3, 4), (5, 2))
+    opt = Muon(first, lr=0.02)
+    run(opt, first, grads[:SAVE_AT])
+    saved = pickle.loads(pickle.dumps(opt.state_dict()))
+    resumed = [Tensor(p.numpy().copy(), requires_grad=True) for p in first]
+    opt2 = Muon(resumed, lr=0.02)
+    opt2.load_state_dict(saved)
+    run(opt2, resumed, grads[SAVE_AT:])
+    for a, b in zip(params, resumed):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())

@@ -389,6 +389,17 @@ def test_a_state_buffer_of_the_wrong_shape_is_caught_before_any_update():
     (lambda ps: tinytorch.optim.Rprop(ps, etas=(0.5, 1.0)), ValueError, "Invalid eta values: 0.5, 1.0"),
     (lambda ps: tinytorch.optim.Rprop(ps, step_sizes=1e-6), TypeError,
      "step_sizes must be a pair of real numbers, but got 1e-06"),
+    (lambda ps: tinytorch.optim.Adafactor(ps, d=0.5), ValueError,
+     "Clipping threshold d should be >= 1 but is: 0.5"),
+    (lambda ps: tinytorch.optim.Adafactor(ps, beta2_decay=0.5), ValueError,
+     "beta2_decay should be <= 0 but is: 0.5"),
+    (lambda ps: tinytorch.optim.Adafactor(ps, eps=(-1.0, 1e-3)), ValueError,
+     "epsilon1 should be >= 0 but is: -1.0"),
+    (lambda ps: tinytorch.optim.Lion(ps, lr=0.0), ValueError, "Invalid learning rate: 0.0"),
+    (lambda ps: tinytorch.optim.Lion(ps, betas=(0.9, 1.5)), ValueError,
+     "Invalid beta parameter at index 1: 1.5"),
+    (lambda ps: tinytorch.optim.AdamWScheduleFree(ps, warmup_steps=-1), ValueError,
+     "warmup_steps must be a non-negative integer, but got -1"),
 ])
 def test_newer_optimizers_reject_bad_hyperparameters_with_pytorchs_message(make, exc, message):
     with pytest.raises(exc, match=exact(message)):
