@@ -69,7 +69,8 @@ def _buffers(name):
         key = BUFFERS[name]
         return [self.state.get(p, {}).get(key) for p in self.params]
 
-    return property(read, doc=f"TinyTorch's ``{name}``: each parameter's state[{BUFFERS[name]!r}].")
+    return property(read, doc=f"Each parameter's live ``state[{BUFFERS[name]!r}]`` array, "
+                              "or None before its first step.")
 
 
 class TinyTorchViews:
