@@ -2,7 +2,7 @@
 
 Variants, all on one parameter array of n elements with a fixed gradient:
 
-    seed              the seeds' way: new arrays for every expression, a new Tensor per step
+    seed              TinyTorch's way: new arrays for every expression, a new Tensor per step
     numpy_unblocked   in-place NumPy ufuncs, each a full pass over memory (tinytorch/profiling/reference_steps.py)
     numpy_blocked     the same ufuncs run block by block on all cores (tinytorch.optim._blocking)
     tinytorch         tinytorch.optim.Adam / SGD, default settings
@@ -27,7 +27,7 @@ import inspect
 import numpy as np
 
 from benchmarks.common import machine, measure, now, repeats_for, save_json, summarize
-from tinytorch.profiling.reference_steps import adam_inplace, seed_adam, seed_sgd, sgd_inplace
+from tinytorch.profiling.reference_steps import adam_inplace, allocating_adam, allocating_sgd, sgd_inplace
 
 SIZES = [10**5, 10**6, 10**7]
 OPTIMIZERS = ["adam", "sgd_momentum"]
@@ -51,10 +51,10 @@ def _seed(opt, p0, g0):
 
     def step():
         if opt == "adam":
-            box["param"] = seed_adam(box["param"], grad, box, lr=LR, tensor=Tensor)
+            box["param"] = allocating_adam(box["param"], grad, box, lr=LR, tensor=Tensor)
         else:
-            box["param"] = seed_sgd(box["param"], grad, box, lr=LR, momentum=MOMENTUM, tensor=Tensor)
-    return "seed style: new arrays + new Tensor per step", step
+            box["param"] = allocating_sgd(box["param"], grad, box, lr=LR, momentum=MOMENTUM, tensor=Tensor)
+    return "TinyTorch style: new arrays + new Tensor per step", step
 
 
 def _raw_arrays(opt, p0, g0):

@@ -8,7 +8,8 @@ training images (tinytorch.datasets.load_digits). Each epoch (forward, backward,
 optimizer step, data loading) is timed with time.perf_counter; we report the
 median epoch time over all epochs of all runs, and the test accuracy after the
 last epoch of each run. PyTorch is timed in the same process when importable,
-with its idiomatic TensorDataset/DataLoader; the two trainings alternate epoch
+with the same loader (a shuffled permutation, one index per batch: torch's
+DataLoader would fetch and collate sample by sample); the two alternate epoch
 by epoch, so background load on the machine hits both alike.
 Results: mlp_digits.json in the run's output folder (benchmarks/results/latest/ by
 default, --out DIR otherwise); the book's copy changes only with
@@ -65,14 +66,22 @@ def tinytorch_training(data, seed):
 
 
 def torch_training(torch, data, seed, threads):
-    """The same recipe in PyTorch, with its own TensorDataset and DataLoader, on `threads` threads."""
+    """The same recipe in PyTorch, with the same whole-batch indexing loader, on `threads` threads."""
     torch.manual_seed(seed)
     model = torch.nn.Sequential(torch.nn.Linear(64, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
     optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
     criterion = torch.nn.CrossEntropyLoss()
     X_train, y_train = torch.from_numpy(data.X_train.numpy()), torch.from_numpy(data.y_train.numpy())
-    train = torch.utils.data.TensorDataset(X_train, y_train)
-    loader = torch.utils.data.DataLoader(train, batch_size=BATCH_SIZE, shuffle=True)
+    generator = torch.Generator().manual_seed(seed)
+
+    def loader():
+        # Whole-batch indexing, as tinytorch's DataLoader does: one fancy index per
+        # batch. (torch's DataLoader would call __getitem__ per sample and collate,
+        # which would time the loader, not the training step.)
+        order = torch.randperm(len(X_train), generator=generator)
+        for start in range(0, len(order), BATCH_SIZE):
+            batch = order[start:start + BATCH_SIZE]
+            yield X_train[batch], y_train[batch]
 
     def accuracy():
         with torch.no_grad():
@@ -82,7 +91,7 @@ def torch_training(torch, data, seed, threads):
     while True:
         torch.set_num_threads(threads)  # global in PyTorch: set again for each epoch
         start = time.perf_counter()
-        for inputs, targets in loader:
+        for inputs, targets in loader():
             optimizer.zero_grad()
             loss = criterion(model(inputs), targets)
             loss.backward()

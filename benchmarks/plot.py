@@ -20,7 +20,7 @@ PLAIN = FuncFormatter(lambda value, _: f"{value:g}")  # 0.1, 1, 10 rather than 1
 
 # variant -> (legend text, colour, marker, line style)
 STYLE = {
-    "seed": ("seeds' style (allocate per step)", "#D55E00", "v", "-"),
+    "seed": ("TinyTorch's style (allocate per step)", "#D55E00", "v", "-"),
     "numpy_unblocked": ("NumPy in place, unblocked", "#CC79A7", "s", ":"),
     "numpy_blocked": ("NumPy in place, blocked + threads", "#56B4E9", "D", ":"),
     "tinytorch": ("tinytorch default", "#0072B2", "o", "-"),

@@ -170,16 +170,16 @@ def test_non_leaf_and_non_float_tensors_are_refused():
 # ---------------------------------------------------------------- seed spellings
 def test_both_spellings_of_one_thing_is_a_type_error():
     p = make_params((2,))
-    with pytest.raises(TypeError, match=exact("SGD() got both 'lr' and its seed spelling 'learning_rate'; give only one")):
+    with pytest.raises(TypeError, match=exact("SGD() got both 'lr' and its TinyTorch spelling 'learning_rate'; give only one")):
         SGD(p, lr=0.1, learning_rate=0.1)
-    with pytest.raises(TypeError, match=exact("SGD() got both 'lr' and its seed spelling 'learning_rate'; give only one")):
+    with pytest.raises(TypeError, match=exact("SGD() got both 'lr' and its TinyTorch spelling 'learning_rate'; give only one")):
         SGD(p, 0.1, learning_rate=0.1)
-    with pytest.raises(TypeError, match=exact("Adam() got both 'eps' and its seed spelling 'epsilon'; give only one")):
+    with pytest.raises(TypeError, match=exact("Adam() got both 'eps' and its TinyTorch spelling 'epsilon'; give only one")):
         Adam(p, eps=1e-8, epsilon=1e-8)
     with pytest.raises(TypeError, match=exact(
-            "Adam() got both 'betas' and its seed spelling 'beta1'/'beta2'; give only one")):
+            "Adam() got both 'betas' and its TinyTorch spelling 'beta1'/'beta2'; give only one")):
         Adam(p, betas=(0.9, 0.99), beta2=0.99)
-    with pytest.raises(TypeError, match=exact("SGD() got both 'params' and its seed spelling 'parameters'; give only one")):
+    with pytest.raises(TypeError, match=exact("SGD() got both 'params' and its TinyTorch spelling 'parameters'; give only one")):
         SGD(p, parameters=p)
 
 
@@ -197,10 +197,10 @@ def test_group_spellings_conflict():
     a, b = make_params((2,), (2,))
     opt = Adam([a])
     with pytest.raises(TypeError, match=exact(
-            "parameter group has both 'lr' and its seed spelling 'learning_rate'; give only one")):
+            "parameter group has both 'lr' and its TinyTorch spelling 'learning_rate'; give only one")):
         opt.add_param_group({"params": [b], "lr": 0.1, "learning_rate": 0.2})
     with pytest.raises(TypeError, match=exact(
-            "parameter group has both 'betas' and its seed spelling 'beta1'/'beta2'; give only one")):
+            "parameter group has both 'betas' and its TinyTorch spelling 'beta1'/'beta2'; give only one")):
         opt.add_param_group({"params": [b], "betas": (0.9, 0.9), "beta1": 0.8})
     assert len(opt.param_groups) == 1
 

@@ -4,7 +4,7 @@ NumPy reports every array buffer it allocates to tracemalloc, so the peak of
 traced memory during a step bounds what the step allocated.  After a warm-up
 step (which creates the scratch buffers and the worker threads) a step may
 create only small Python objects (views, tuples, a future): we require the
-peak to stay under 1 % of the parameter's bytes.  The seeds' style, which
+peak to stay under 1 % of the parameter's bytes.  TinyTorch's style, which
 builds new arrays, is measured the same way to show the probe sees arrays.
 """
 import tracemalloc
@@ -12,7 +12,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from tinytorch.profiling.reference_steps import adam_inplace, seed_adam, sgd_inplace
+from tinytorch.profiling.reference_steps import adam_inplace, allocating_adam, sgd_inplace
 from tinytorch.optim import _fused
 from tinytorch.optim._blocking import BlockRunner
 
@@ -43,9 +43,9 @@ def test_the_probe_sees_numpy_arrays():
     box = {"p": p}
 
     def step():
-        box["p"] = seed_adam(box["p"], g, state)
+        box["p"] = allocating_adam(box["p"], g, state)
 
-    assert peak_bytes(step) > N * 4  # the seeds' step makes whole new arrays
+    assert peak_bytes(step) > N * 4  # TinyTorch's step makes whole new arrays
 
 
 @pytest.mark.parametrize("threads", [1, 2])

@@ -7,6 +7,6 @@ Read in this order:
     rng.py       the package's random generator (manual_seed)
     convert.py   what counts as tensor data (and the errors for what does not)
     tensor.py    Tensor: storage, .grad, .data, operators, backward()
-    autograd.py  the seed course's names: Variable, add, multiply, subtract, ...
+    autograd.py  TinyTorch's names: Variable, add, multiply, subtract, ...
     gradcheck.py finite-difference checking of backward() (for tests)
 """

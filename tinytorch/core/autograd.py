@@ -1,7 +1,8 @@
-"""Autograd in the seeds' spelling: Variable, functional ops, no_grad.
+"""Autograd in TinyTorch's spelling: Variable, functional ops, no_grad.
 
 The differentiation itself lives in Tensor (tensor.py) and the engine
-(engine.py); this module gives the names the original course used:
+(engine.py); this module gives the names TinyTorch (the MLSysBook / Harvard
+CS249r course) uses:
 
     x = Variable(10.0)          # requires_grad defaults to True
     loss = multiply(x, x)

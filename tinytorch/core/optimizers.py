@@ -1,8 +1,9 @@
-"""The seed's door to the optimizers: ``from tinytorch.core.optimizers import SGD, Adam, StepLR``.
+"""TinyTorch's import path: ``from tinytorch.core.optimizers import SGD, Adam, StepLR``.
 
 Nothing is implemented here. The optimizers live in :mod:`tinytorch.optim` and the
 schedulers in :mod:`tinytorch.optim.lr_scheduler` (PyTorch's layout); this module
-re-exports both so the seed's imports keep working. The seed's keyword spellings
+re-exports both so code written for TinyTorch (the optimizers module of the
+MLSysBook / Harvard CS249r course) keeps working. TinyTorch's keyword spellings
 (``learning_rate=``, ``beta1=``/``beta2=``, ``epsilon=``, ``parameters=``) are
 accepted by the classes themselves.
 """

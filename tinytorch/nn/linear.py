@@ -34,5 +34,5 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
-# The seed course calls the same layer Dense.
+# TinyTorch (the MLSysBook / Harvard CS249r course) calls the same layer Dense.
 Dense = Linear

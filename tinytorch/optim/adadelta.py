@@ -5,7 +5,7 @@ import numpy as np
 
 from tinytorch.optim._checks import check_flags, check_non_negative, check_reals
 from tinytorch.optim._effective_grad import effective_grad
-from tinytorch.optim._spellings import accepts_seed_spellings
+from tinytorch.optim._spellings import accepts_tinytorch_spellings
 from tinytorch.optim.optimizer import Optimizer
 
 __all__ = ["Adadelta", "adadelta_update"]
@@ -62,7 +62,7 @@ class Adadelta(Optimizer):
     State per parameter: ``step``, ``square_avg`` (v), ``acc_delta`` (a).
     """
 
-    @accepts_seed_spellings
+    @accepts_tinytorch_spellings
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, *,
                  maximize=False) -> None:
         defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay,

@@ -6,7 +6,7 @@ import numbers
 import numpy as np
 
 from tinytorch.optim._checks import check_flags, check_reals
-from tinytorch.optim._spellings import accepts_seed_spellings
+from tinytorch.optim._spellings import accepts_tinytorch_spellings
 from tinytorch.optim.optimizer import Optimizer
 
 __all__ = ["Adafactor", "adafactor_update"]
@@ -84,7 +84,7 @@ class Adafactor(Optimizer):
     ``variance`` (anything else).
     """
 
-    @accepts_seed_spellings
+    @accepts_tinytorch_spellings
     def __init__(self, params, lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0,
                  weight_decay=0.0, *, maximize=False) -> None:
         defaults = {"lr": lr, "beta2_decay": beta2_decay,

@@ -5,7 +5,7 @@ import numpy as np
 
 from tinytorch.optim._effective_grad import effective_grad
 from tinytorch.optim._checks import check_flags, check_non_negative, check_reals
-from tinytorch.optim._spellings import accepts_seed_spellings
+from tinytorch.optim._spellings import accepts_tinytorch_spellings
 from tinytorch.optim.optimizer import Optimizer
 
 __all__ = ["Adagrad", "adagrad_update"]
@@ -48,18 +48,18 @@ class Adagrad(Optimizer):
     parameter is created when the optimizer is constructed.
 
     Args:
-        params: Tensors or parameter-group dicts (seed spelling ``parameters=``).
-        lr: learning rate γ (default 1e-2; seed spelling ``learning_rate=``).
+        params: Tensors or parameter-group dicts (TinyTorch spelling ``parameters=``).
+        lr: learning rate γ (default 1e-2; TinyTorch spelling ``learning_rate=``).
         lr_decay: η ≥ 0 (default 0).
         weight_decay: λ ≥ 0, L2 penalty added to the gradient (default 0).
         initial_accumulator_value: starting value of s, ≥ 0 (default 0).
-        eps: ε ≥ 0 (default 1e-10; seed spelling ``epsilon=``).
+        eps: ε ≥ 0 (default 1e-10; TinyTorch spelling ``epsilon=``).
         maximize: ascend instead of descend.
 
     State per parameter: ``step`` and ``sum`` (s).
     """
 
-    @accepts_seed_spellings
+    @accepts_tinytorch_spellings
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
                  eps=1e-10, *, maximize=False) -> None:
         defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,

@@ -6,7 +6,7 @@ import numpy as np
 from tinytorch.optim import _fused
 from tinytorch.optim._effective_grad import effective_grad
 from tinytorch.optim._checks import check_betas, check_flags, check_non_negative, check_reals
-from tinytorch.optim._spellings import accepts_seed_spellings
+from tinytorch.optim._spellings import accepts_tinytorch_spellings
 from tinytorch.optim.optimizer import Optimizer
 
 __all__ = ["Adam", "adam_update"]
@@ -68,11 +68,11 @@ class Adam(Optimizer):
     keeps the maximum of the raw, uncorrected v.
 
     Args:
-        params: Tensors or parameter-group dicts (seed spelling ``parameters=``).
-        lr: learning rate γ (default 1e-3; seed spelling ``learning_rate=``).
-        betas: (β1, β2), each in [0, 1) (default (0.9, 0.999); seed spellings
+        params: Tensors or parameter-group dicts (TinyTorch spelling ``parameters=``).
+        lr: learning rate γ (default 1e-3; TinyTorch spelling ``learning_rate=``).
+        betas: (β1, β2), each in [0, 1) (default (0.9, 0.999); TinyTorch spellings
             ``beta1=``, ``beta2=``).
-        eps: ε ≥ 0 (default 1e-8; seed spelling ``epsilon=``).
+        eps: ε ≥ 0 (default 1e-8; TinyTorch spelling ``epsilon=``).
         weight_decay: λ ≥ 0, coupled L2 penalty added to the gradient (default 0).
         amsgrad: use the AMSGrad variant (default False).
         maximize: ascend instead of descend.
@@ -85,7 +85,7 @@ class Adam(Optimizer):
     amsgrad, ``max_exp_avg_sq``.
     """
 
-    @accepts_seed_spellings
+    @accepts_tinytorch_spellings
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  amsgrad=False, *, maximize=False, decoupled_weight_decay=False, fused=None) -> None:
         defaults = {"lr": lr, "betas": tuple(betas) if isinstance(betas, list) else betas,

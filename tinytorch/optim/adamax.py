@@ -5,7 +5,7 @@ import numpy as np
 
 from tinytorch.optim._checks import check_betas, check_flags, check_non_negative, check_reals
 from tinytorch.optim._effective_grad import effective_grad
-from tinytorch.optim._spellings import accepts_seed_spellings
+from tinytorch.optim._spellings import accepts_tinytorch_spellings
 from tinytorch.optim.optimizer import Optimizer
 
 __all__ = ["Adamax", "adamax_update"]
@@ -57,7 +57,7 @@ class Adamax(Optimizer):
     State per parameter: ``step``, ``exp_avg`` (m), ``exp_inf`` (u).
     """
 
-    @accepts_seed_spellings
+    @accepts_tinytorch_spellings
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  *, maximize=False) -> None:
         defaults = {"lr": lr, "betas": tuple(betas) if isinstance(betas, list) else betas,

@@ -1,7 +1,7 @@
 """AdamW: Adam whose weight decay shrinks the parameter instead of the gradient."""
 from __future__ import annotations
 
-from tinytorch.optim._spellings import accepts_seed_spellings
+from tinytorch.optim._spellings import accepts_tinytorch_spellings
 from tinytorch.optim.adam import Adam
 
 __all__ = ["AdamW"]
@@ -25,7 +25,7 @@ class AdamW(Adam):
     ``decoupled_weight_decay`` switch: it is always on. ``fused=True`` as in Adam.
     """
 
-    @accepts_seed_spellings
+    @accepts_tinytorch_spellings
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
                  amsgrad=False, *, maximize=False, fused=None) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad,

@@ -5,7 +5,7 @@ import numpy as np
 
 from tinytorch.optim._checks import check_flags, check_non_negative, check_reals
 from tinytorch.optim._effective_grad import effective_grad
-from tinytorch.optim._spellings import accepts_seed_spellings
+from tinytorch.optim._spellings import accepts_tinytorch_spellings
 from tinytorch.optim.optimizer import Optimizer
 
 __all__ = ["ASGD", "asgd_update"]
@@ -55,7 +55,7 @@ class ASGD(Optimizer):
     State per parameter: ``step``, ``eta``, ``mu``, ``ax``.
     """
 
-    @accepts_seed_spellings
+    @accepts_tinytorch_spellings
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0,
                  *, maximize=False) -> None:
         defaults = {"lr": lr, "lambd": lambd, "alpha": alpha, "t0": t0,

@@ -6,7 +6,7 @@ import numbers
 import numpy as np
 
 from tinytorch.optim._checks import check_reals
-from tinytorch.optim._spellings import accepts_seed_spellings
+from tinytorch.optim._spellings import accepts_tinytorch_spellings
 from tinytorch.optim.optimizer import Optimizer
 
 __all__ = ["LBFGS"]
@@ -148,7 +148,7 @@ class LBFGS(Optimizer):
     ``prev_flat_grad``, ``prev_loss`` (and ``al``).
     """
 
-    @accepts_seed_spellings
+    @accepts_tinytorch_spellings
     def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7,
                  tolerance_change=1e-9, history_size=100, line_search_fn=None) -> None:
         if max_eval is None and isinstance(max_iter, numbers.Integral):

@@ -6,7 +6,7 @@ import numbers
 import numpy as np
 
 from tinytorch.optim._checks import check_non_negative, check_reals
-from tinytorch.optim._spellings import accepts_seed_spellings
+from tinytorch.optim._spellings import accepts_tinytorch_spellings
 from tinytorch.optim.optimizer import Optimizer
 
 __all__ = ["Lion", "lion_update"]
@@ -56,7 +56,7 @@ class Lion(Optimizer):
     State per parameter: ``exp_avg`` (m).
     """
 
-    @accepts_seed_spellings
+    @accepts_tinytorch_spellings
     def __init__(self, params, lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0,
                  decoupled_weight_decay=False) -> None:
         self.init_lr = lr

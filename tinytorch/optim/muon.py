@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 from tinytorch.optim._checks import check_flags, check_reals
-from tinytorch.optim._spellings import accepts_seed_spellings
+from tinytorch.optim._spellings import accepts_tinytorch_spellings
 from tinytorch.optim.optimizer import Optimizer
 
 __all__ = ["Muon", "newton_schulz"]
@@ -109,7 +109,7 @@ class Muon(Optimizer):
     State per parameter: ``momentum_buffer`` (B).
     """
 
-    @accepts_seed_spellings
+    @accepts_tinytorch_spellings
     def __init__(self, params, lr=1e-3, weight_decay=0.1, momentum=0.95, nesterov=True,
                  ns_coefficients=DEFAULT_COEFFICIENTS, eps=EPS, ns_steps=DEFAULT_NS_STEPS,
                  adjust_lr_fn=None, *, ns_dtype=None) -> None:

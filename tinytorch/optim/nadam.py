@@ -5,7 +5,7 @@ import numpy as np
 
 from tinytorch.optim._checks import check_betas, check_flags, check_non_negative, check_reals
 from tinytorch.optim._effective_grad import effective_grad
-from tinytorch.optim._spellings import accepts_seed_spellings
+from tinytorch.optim._spellings import accepts_tinytorch_spellings
 from tinytorch.optim.optimizer import Optimizer
 
 __all__ = ["NAdam", "nadam_update"]
@@ -78,7 +78,7 @@ class NAdam(Optimizer):
     as in PyTorch), ``exp_avg`` (m), ``exp_avg_sq`` (v).
     """
 
-    @accepts_seed_spellings
+    @accepts_tinytorch_spellings
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  momentum_decay=4e-3, decoupled_weight_decay=False, *,
                  maximize=False) -> None:

@@ -14,7 +14,7 @@ A concrete optimizer adds only two methods: ``_check_group(group)``, which raise
 on bad hyperparameters, and ``_update(param, grad, state, group)``, which applies
 one algorithm to one parameter's arrays by handing its update function to
 ``self._elementwise``. Everything else (validation order, closures,
-``zero_grad``, ``state_dict``/``load_state_dict``, the seed's ``learning_rate``
+``zero_grad``, ``state_dict``/``load_state_dict``, TinyTorch's ``learning_rate``
 and ``parameters`` attributes) is shared and written once, here.
 
 How the arithmetic runs is shared too (``_elementwise``). By default the update

@@ -5,7 +5,7 @@ import numpy as np
 
 from tinytorch.optim._effective_grad import effective_grad
 from tinytorch.optim._checks import check_flags, check_non_negative, check_reals
-from tinytorch.optim._spellings import accepts_seed_spellings
+from tinytorch.optim._spellings import accepts_tinytorch_spellings
 from tinytorch.optim.optimizer import Optimizer
 
 __all__ = ["RMSprop", "rmsprop_update"]
@@ -64,10 +64,10 @@ class RMSprop(Optimizer):
         p &= p - γ g / a                                 && \text{otherwise}
 
     Args:
-        params: Tensors or parameter-group dicts (seed spelling ``parameters=``).
-        lr: learning rate γ (default 1e-2; seed spelling ``learning_rate=``).
+        params: Tensors or parameter-group dicts (TinyTorch spelling ``parameters=``).
+        lr: learning rate γ (default 1e-2; TinyTorch spelling ``learning_rate=``).
         alpha: smoothing constant α ≥ 0 (default 0.99).
-        eps: ε ≥ 0 (default 1e-8; seed spelling ``epsilon=``).
+        eps: ε ≥ 0 (default 1e-8; TinyTorch spelling ``epsilon=``).
         weight_decay: λ ≥ 0, L2 penalty added to the gradient (default 0).
         momentum: μ ≥ 0 (default 0).
         centered: normalize by an estimate of the gradient's variance (default False).
@@ -77,7 +77,7 @@ class RMSprop(Optimizer):
     centered) and ``momentum_buffer`` (b, when μ > 0).
     """
 
-    @accepts_seed_spellings
+    @accepts_tinytorch_spellings
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
                  centered=False, *, maximize=False) -> None:
         defaults = {"lr": lr, "alpha": alpha, "eps": eps, "weight_decay": weight_decay,

@@ -6,7 +6,7 @@ import numbers
 import numpy as np
 
 from tinytorch.optim._checks import check_flags, check_non_negative, check_reals
-from tinytorch.optim._spellings import accepts_seed_spellings
+from tinytorch.optim._spellings import accepts_tinytorch_spellings
 from tinytorch.optim.optimizer import Optimizer
 
 __all__ = ["Rprop", "rprop_update"]
@@ -59,7 +59,7 @@ class Rprop(Optimizer):
     State per parameter: ``step``, ``prev`` (g_prev), ``step_size`` (s).
     """
 
-    @accepts_seed_spellings
+    @accepts_tinytorch_spellings
     def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *,
                  maximize=False) -> None:
         as_pair = lambda v: tuple(v) if isinstance(v, list) else v  # noqa: E731

@@ -6,7 +6,7 @@ import numbers
 import numpy as np
 
 from tinytorch.optim._checks import check_betas, check_flags, check_non_negative, check_reals
-from tinytorch.optim._spellings import accepts_seed_spellings
+from tinytorch.optim._spellings import accepts_tinytorch_spellings
 from tinytorch.optim.optimizer import Optimizer
 
 __all__ = ["AdamWScheduleFree", "schedule_free_update"]
@@ -89,7 +89,7 @@ class AdamWScheduleFree(Optimizer):
     parameter: ``z``, ``exp_avg_sq`` (v).
     """
 
-    @accepts_seed_spellings
+    @accepts_tinytorch_spellings
     def __init__(self, params, lr=0.0025, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  warmup_steps=0, r=0.0, weight_lr_power=2.0) -> None:
         defaults = {"lr": lr, "betas": tuple(betas) if isinstance(betas, list) else betas,

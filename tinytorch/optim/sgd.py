@@ -6,7 +6,7 @@ import numpy as np
 from tinytorch.optim import _fused
 from tinytorch.optim._effective_grad import effective_grad
 from tinytorch.optim._checks import check_flags, check_non_negative, check_reals
-from tinytorch.optim._spellings import accepts_seed_spellings
+from tinytorch.optim._spellings import accepts_tinytorch_spellings
 from tinytorch.optim.optimizer import Optimizer
 
 __all__ = ["SGD", "sgd_update"]
@@ -60,9 +60,9 @@ class SGD(Optimizer):
     τ: with dampening 0 this is heavy-ball momentum started from b = 0.
 
     Args:
-        params: Tensors or parameter-group dicts (seed spelling ``parameters=``).
-        lr: learning rate γ (seed spelling ``learning_rate=``). Default 0.01, the
-            seed's default; PyTorch 2.x defaults to 1e-3.
+        params: Tensors or parameter-group dicts (TinyTorch spelling ``parameters=``).
+        lr: learning rate γ (TinyTorch spelling ``learning_rate=``). Default 0.01, the
+            TinyTorch default; PyTorch 2.x defaults to 1e-3.
         momentum: μ ≥ 0 (default 0).
         dampening: τ, scales the gradient entering the buffer (default 0).
         weight_decay: λ ≥ 0, coupled L2 penalty added to the gradient (default 0).
@@ -75,7 +75,7 @@ class SGD(Optimizer):
     State per parameter: ``momentum_buffer`` (only when μ ≠ 0).
     """
 
-    @accepts_seed_spellings
+    @accepts_tinytorch_spellings
     def __init__(self, params, lr=0.01, momentum=0, dampening=0, weight_decay=0,
                  nesterov=False, *, maximize=False, fused=None) -> None:
         defaults = {"lr": lr, "momentum": momentum, "dampening": dampening,

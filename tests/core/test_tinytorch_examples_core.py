@@ -1,7 +1,7 @@
-"""The seed course's usage of tensors and autograd, run unchanged, with exact expected values.
+"""TinyTorch's usage of tensors and autograd, run unchanged, with exact expected values.
 
-The seeds' optimizers live elsewhere (tinytorch.core.optimizers, tested there);
-here the update steps are written the way the seeds' own update code reads.
+TinyTorch's optimizers are tested elsewhere (tests/optim/test_tinytorch_examples.py);
+here the update steps are written the way TinyTorch's own update code reads.
 """
 import numpy as np
 import pytest

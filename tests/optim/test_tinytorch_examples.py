@@ -1,7 +1,7 @@
-"""The seeds' optimizer examples, run as written, with their results checked exactly.
+"""TinyTorch's optimizer examples, run as written, with their results checked exactly.
 
-The code inside each "seed example" block is the seeds' API usage unchanged
-(/work/shared/seeds/README.md and the module page's manual testing examples);
+The code inside each example block is TinyTorch's API usage unchanged (the
+optimizers module's README and its page's manual testing examples);
 the assertions after it are ours: reference recurrences computed independently
 in float64, or hand-derived numbers.
 """
