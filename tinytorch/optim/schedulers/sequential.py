@@ -52,7 +52,32 @@ def check_children(name: str, schedulers: list, optimizer) -> None:
             )
 
 
-class SequentialLR(LRScheduler):
+class _Composition(LRScheduler):
+    """A scheduler made of child schedulers (``self._schedulers``): its checkpoint
+    holds its own attributes plus each child's state dict."""
+
+    _not_saved = ("optimizer", "_schedulers")
+
+    def state_dict(self) -> dict:
+        """Own attributes plus ``_schedulers``: the children's state dicts."""
+        state = super().state_dict()
+        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        state = dict(state_dict)
+        children = state.pop("_schedulers")
+        if len(children) != len(self._schedulers):
+            raise ValueError(
+                f"state_dict holds {len(children)} schedulers, this {type(self).__name__} "
+                f"has {len(self._schedulers)}"
+            )
+        super().load_state_dict(state)
+        for sched, child_state in zip(self._schedulers, children):
+            sched.load_state_dict(child_state)
+
+
+class SequentialLR(_Composition):
     """Run ``schedulers[i]`` for milestones[i−1] ≤ e < milestones[i].
 
     Args:
@@ -111,28 +136,9 @@ class SequentialLR(LRScheduler):
             sched.step()
         self._last_lr = sched.get_last_lr()
 
-    _not_saved = ("optimizer", "_schedulers")
-
-    def state_dict(self) -> dict:
-        """Own attributes plus ``_schedulers``: the children's state dicts."""
-        state = super().state_dict()
-        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
-        return state
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        state = dict(state_dict)
-        children = state.pop("_schedulers")
-        if len(children) != len(self._schedulers):
-            raise ValueError(
-                f"state_dict holds {len(children)} schedulers, this SequentialLR has "
-                f"{len(self._schedulers)}"
-            )
-        super().load_state_dict(state)
-        for sched, child_state in zip(self._schedulers, children):
-            sched.load_state_dict(child_state)
 
 
-class ChainedScheduler(LRScheduler):
+class ChainedScheduler(_Composition):
     """Step every scheduler of ``schedulers`` at each step: their factors multiply.
 
     Args:
@@ -166,22 +172,3 @@ class ChainedScheduler(LRScheduler):
             sched.step()
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
-    _not_saved = ("optimizer", "_schedulers")
-
-    def state_dict(self) -> dict:
-        """Own attributes plus ``_schedulers``: the children's state dicts."""
-        state = super().state_dict()
-        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
-        return state
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        state = dict(state_dict)
-        children = state.pop("_schedulers")
-        if len(children) != len(self._schedulers):
-            raise ValueError(
-                f"state_dict holds {len(children)} schedulers, this {type(self).__name__} "
-                f"has {len(self._schedulers)}"
-            )
-        super().load_state_dict(state)
-        for sched, child_state in zip(self._schedulers, children):
-            sched.load_state_dict(child_state)
