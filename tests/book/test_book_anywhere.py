@@ -71,7 +71,8 @@ def test_bare_pytest_nbval_passes_from_the_repository_root():
 @pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
 def test_no_chapter_fetches_anything_at_run_time(md):
     nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"][1:]  # the install cell may
+    # every code cell but the first: the install cell names the repository's URL
+    code = [c for c in nb.cells if c.cell_type == "code"][1:]
     for cell in code:
         hit = FETCH.search(cell.source)
         assert not hit, f"{md.name} reaches the network ({hit.group(0)!r}):\n{cell.source[:400]}"

@@ -334,3 +334,21 @@ def test_load_state_dict_checks_before_changing():
         scaler.load_state_dict({"scale": float("inf"), "growth_factor": 2.0, "backoff_factor": 0.5,
                                 "growth_interval": 3, "_growth_tracker": 0})
     assert scaler.get_scale() == 8.0 and scaler.get_growth_interval() == 2000
+
+
+def test_float16_sums_accumulate_in_float32():
+    """A running sum in float16 stalls at 2048 (spacing 2 there); the layer's bias
+    gradient and the losses' reductions must count 4096 rows exactly."""
+    from tinytorch import nn
+
+    rows = 4096
+    assert np.ones((rows, 2), np.float16).sum(axis=0)[0] == 2048   # the trap
+    layer = nn.Linear(3, 2, dtype=np.float16)
+    layer(Tensor(np.ones((rows, 3), np.float16))).sum().backward()
+    assert layer.bias.grad.dtype == np.float16
+    np.testing.assert_array_equal(layer.bias.grad.numpy(), [rows, rows])
+    ones = Tensor(np.ones((rows, 1), np.float16))
+    zeros = Tensor(np.zeros((rows, 1), np.float16))
+    loss = nn.MSELoss(reduction="sum")(ones, zeros)
+    assert loss.dtype == np.float16 and loss.item() == rows
+    assert nn.MSELoss()(ones, zeros).item() == 1.0

@@ -17,6 +17,15 @@ def _check_reduction(reduction):
         raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
+def _accumulator(a):
+    """The dtype a sum of `a` runs in: float32 for float16, as a GPU kernel does.
+
+    A running sum kept in float16 stops growing once the spacing of float16
+    numbers exceeds what is added (4096 ones sum to 2048 along an axis).
+    """
+    return np.float32 if a.dtype == np.float16 else None
+
+
 # ------------------------------------------------------------------ linear
 def _linear(x, weight, bias=None):
     """y = x Wᵀ + b;   ∂L/∂x = g W,  ∂L/∂W = gᵀ x,  ∂L/∂b = Σ_rows g (rows = all leading axes)."""
@@ -30,7 +39,7 @@ def _linear(x, weight, bias=None):
     return y, (
         lambda g: g @ weight,
         lambda g: rows(g).T @ rows(x),
-        lambda g: rows(g).sum(axis=0),
+        lambda g: rows(g).sum(axis=0, dtype=_accumulator(g)).astype(g.dtype),
     )
 
 
@@ -58,11 +67,12 @@ def log_softmax(x, axis=-1):
 
 # ------------------------------------------------------------------ losses
 def _reduce(values, reduction):
+    if reduction == "none":
+        return values
+    total = values.sum(dtype=_accumulator(values)).astype(values.dtype)
     if reduction == "mean":
-        return values.sum() / values.size  # ndarray.mean() adds microseconds of Python overhead
-    if reduction == "sum":
-        return values.sum()
-    return values
+        return total / values.size  # ndarray.mean() adds microseconds of Python overhead
+    return total
 
 
 def _mse(prediction, target, reduction):

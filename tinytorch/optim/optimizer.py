@@ -225,7 +225,7 @@ class Optimizer(TinyTorchViews):
                         f"the gradient of {where} has dtype {g.dtype}, but the parameter has dtype {p.dtype}"
                     )
                 for name, value in self.state.get(param, {}).items():
-                    if (isinstance(value, np.ndarray) and name not in SCALAR_STATE
+                    if (isinstance(value, np.ndarray)
                             and value.shape != self._state_shape(name, p.shape)):
                         raise ValueError(
                             f"state {name!r} of {where} has shape {value.shape}, but the parameter has shape {p.shape}"
