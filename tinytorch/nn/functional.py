@@ -67,9 +67,13 @@ def log_softmax(x, axis=-1):
 
 # ------------------------------------------------------------------ losses
 def _reduce(values, reduction):
+    """Reduce an array of losses (or a Tensor of them, BCELoss's graph)."""
     if reduction == "none":
         return values
-    total = values.sum(dtype=_accumulator(values)).astype(values.dtype)
+    if isinstance(values, np.ndarray):
+        total = values.sum(dtype=_accumulator(values)).astype(values.dtype)
+    else:
+        total = values.sum()
     if reduction == "mean":
         return total / values.size  # ndarray.mean() adds microseconds of Python overhead
     return total
