@@ -279,16 +279,21 @@ def _unscale_one(param: Tensor, inv_scale: np.float32) -> bool:
     compute = np.promote_types(g.dtype, np.float32)
     target = param.numpy().dtype
     if g.dtype == target:
-        np.multiply(g, inv_scale.astype(compute), out=g, dtype=compute, casting="unsafe")
+        np.multiply(g, inv_scale.astype(compute), out=g, dtype=compute,
+                    casting="unsafe")
     else:
         work = np.multiply(g.astype(compute), inv_scale.astype(compute))
         param.grad = Tensor(work.astype(target))
     return found
 
 
-def _next_scale(scale, tracker, found_inf, growth_factor, backoff_factor, interval):
-    """One application of the dynamic-scale rule; products computed in float64 and
-    rounded to float32. A growth that would overflow float32 is not applied."""
+def _next_scale(scale, tracker, found_inf, growth_factor, backoff_factor,
+                interval):
+    """One application of the dynamic-scale rule.
+
+    Products are computed in float64 and rounded to float32. A growth that
+    would overflow float32 is not applied.
+    """
     if found_inf:
         return np.float32(float(scale) * backoff_factor), 0
     tracker += 1

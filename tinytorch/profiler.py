@@ -157,30 +157,40 @@ class OptimizerConvergenceProfiler:
         self.range_tests: dict[str, LRRangeTest] = {}
 
     # ------------------------------------------------------------------ one run
-    def profile(self, name: str, make_optimizer, model_or_params, loss_fn, steps: int, *,
-                make_scheduler=None, clip_grad_norm: float | None = None,
+    def profile(self, name: str, make_optimizer, model_or_params, loss_fn,
+                steps: int, *, make_scheduler=None,
+                clip_grad_norm: float | None = None,
                 restore: bool = True) -> ConvergenceRecord:
-        """Train for ``steps`` steps with ``make_optimizer(params)`` and record every step.
+        """Train ``steps`` steps with ``make_optimizer(params)``; record each.
 
-        Each step: zero_grad → loss = loss_fn(step) → backward → measure ‖g‖ → optional
-        ``clip_grad_norm_`` → optimizer.step() (timed) → scheduler.step() (``make_scheduler
-        (optimizer)``, if given; ReduceLROnPlateau receives the step's loss). A non-finite
-        loss stops the run (``diverged_at``). With ``restore`` the parameters get their
+        Each step: zero_grad → loss = loss_fn(step) → backward → measure ‖g‖
+        → optional ``clip_grad_norm_`` → optimizer.step() (timed) →
+        scheduler.step() (``make_scheduler(optimizer)``, if given;
+        ReduceLROnPlateau receives the step's loss). A non-finite loss stops
+        the run (``diverged_at``). With ``restore`` the parameters get their
         starting values back afterwards.
         """
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-            raise ValueError(f"steps must be a positive integer, but got {steps!r}")
+            raise ValueError(
+                f"steps must be a positive integer, but got {steps!r}")
         params = _params_of(model_or_params)
         loss_at = _step_aware(loss_fn)
-        with _Restore(params, restore), np.errstate(over="ignore", invalid="ignore"):
+        quiet = np.errstate(over="ignore", invalid="ignore")
+        with _Restore(params, restore), quiet:
             optimizer = make_optimizer(params)
-            hyperparameters = {k: v for k, v in optimizer.param_groups[0].items() if k != "params"}
-            scheduler = make_scheduler(optimizer) if make_scheduler is not None else None
+            first_group = optimizer.param_groups[0]
+            hyperparameters = {k: v for k, v in first_group.items()
+                               if k != "params"}
+            scheduler = (make_scheduler(optimizer)
+                         if make_scheduler is not None else None)
             record = ConvergenceRecord(
-                name=name, optimizer=type(optimizer).__name__, hyperparameters=hyperparameters,
-                scheduler=None if scheduler is None else type(scheduler).__name__,
+                name=name, optimizer=type(optimizer).__name__,
+                hyperparameters=hyperparameters,
+                scheduler=(None if scheduler is None
+                           else type(scheduler).__name__),
                 param_bytes=sum(p.numpy().nbytes for p in params),
-                param_count=sum(p.size for p in params), clip_max_norm=clip_grad_norm)
+                param_count=sum(p.size for p in params),
+                clip_max_norm=clip_grad_norm)
             for step in range(steps):
                 start = time.perf_counter()
                 optimizer.zero_grad()

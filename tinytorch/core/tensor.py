@@ -256,7 +256,8 @@ class Tensor:
     def _accumulate_grad(self, grad):
         """Add a gradient array into .grad (called by the engine on leaves)."""
         if self._grad is None:
-            # A private copy: `grad` may be shared with other leaves or be a read-only view.
+            # A private copy: `grad` may be shared with other leaves
+            # or be a read-only view.
             self._grad = _wrap(np.array(grad, dtype=self._data.dtype))
         else:
             self._grad._data += grad

@@ -76,14 +76,15 @@ def _load():
             pi = p[i]
             if decoupled:                    # AdamW: param.mul_(1 - lr*wd)
                 pi = pi * decay_factor
-            elif weight_decay != 0:          # Adam: grad = grad.add(param, alpha=wd)
+            elif weight_decay != 0:          # Adam: grad.add(param, alpha=wd)
                 gi = gi + weight_decay * pi
             mi = m[i]                        # exp_avg.lerp_(grad, 1 - beta1)
             if weight < 0.5:                 # torch's two-sided lerp formula
                 mi = mi + weight * (gi - mi)
             else:
                 mi = gi - (gi - mi) * one_minus_weight
-            vi = v[i] * beta2 + (one_minus_beta2 * gi) * gi  # mul_(b2).addcmul_(g, g, 1-b2)
+            # exp_avg_sq.mul_(beta2).addcmul_(grad, grad, 1 - beta2)
+            vi = v[i] * beta2 + (one_minus_beta2 * gi) * gi
             m[i] = mi
             v[i] = vi
             if amsgrad:                      # torch.maximum(vmax, v): NaN wins
@@ -93,7 +94,8 @@ def _load():
                 vmax[i] = vm
                 vi = vm
             denom = np.sqrt(vi) / bc2_sqrt + eps
-            p[i] = pi + (neg_step_size * mi) / denom  # addcdiv_(m, denom, value=-step_size)
+            # param.addcdiv_(exp_avg, denom, value=-step_size)
+            p[i] = pi + (neg_step_size * mi) / denom
 
     @numba.njit(parallel=True, cache=True, error_model="numpy")
     def sgd_kernel(p, g, buf, neg_lr, momentum, one_minus_dampening,
@@ -106,7 +108,7 @@ def _load():
             if momentum != 0:
                 if init_buffer:              # buf = grad.clone(): no dampening
                     bi = gi
-                else:                        # buf.mul_(mu).add_(grad, alpha=1-dampening)
+                else:                        # buf.mul_(mu).add_(grad, 1-damp.)
                     bi = buf[i] * momentum + one_minus_dampening * gi
                 buf[i] = bi
                 if nesterov:                 # grad = grad.add(buf, alpha=mu)

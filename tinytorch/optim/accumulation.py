@@ -85,8 +85,11 @@ class GradientAccumulator:
         """
         if batch_size is None:
             w = 1.0
-        elif isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Real) or not batch_size > 0:
-            raise ValueError(f"batch_size must be a positive number, but got {batch_size!r}")
+        elif (isinstance(batch_size, bool)
+              or not isinstance(batch_size, numbers.Real)
+              or not batch_size > 0):
+            raise ValueError("batch_size must be a positive number, "
+                             f"but got {batch_size!r}")
         else:
             w = float(batch_size)
         weighted = loss * w if w != 1.0 else loss

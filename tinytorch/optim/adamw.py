@@ -21,12 +21,15 @@ class AdamW(Adam):
     away for coordinates with large gradients.) Note the sign: the parameter is
     multiplied by ``1 - lr * weight_decay``, a number slightly *below* one.
 
-    Same arguments as :class:`Adam` except ``weight_decay`` (default 1e-2) and no
-    ``decoupled_weight_decay`` switch: it is always on. ``fused=True`` as in Adam.
+    Same arguments as :class:`Adam` except ``weight_decay`` (default 1e-2)
+    and no ``decoupled_weight_decay`` switch: it is always on. ``fused=True``
+    as in Adam.
     """
 
     @accepts_tinytorch_spellings
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
-                 amsgrad=False, *, maximize=False, fused=None) -> None:
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
+                 weight_decay=1e-2, amsgrad=False, *, maximize=False,
+                 fused=None) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad,
-                         maximize=maximize, decoupled_weight_decay=True, fused=fused)
+                         maximize=maximize, decoupled_weight_decay=True,
+                         fused=fused)

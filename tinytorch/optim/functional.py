@@ -23,21 +23,24 @@ __all__ = ["gradient_descent_step", "sgd_update", "adam_update", "rmsprop_update
 
 
 def gradient_descent_step(parameter: Tensor, learning_rate: float) -> None:
-    """One step of plain gradient descent, in place: ``p ← p − learning_rate · p.grad``.
+    """One step of plain gradient descent, in place.
 
-    Does nothing when ``parameter.grad`` is None. The gradient is not modified.
+    ``p ← p − learning_rate · p.grad``. Does nothing when ``parameter.grad``
+    is None. The gradient is not modified.
     """
     if not isinstance(parameter, Tensor):
-        raise TypeError(f"parameter must be a Tensor, but got {type(parameter).__name__}")
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real):
-        raise TypeError(
-            f"learning_rate must be a real number, but got {type(learning_rate).__name__} {learning_rate!r}"
-        )
+        raise TypeError("parameter must be a Tensor, "
+                        f"but got {type(parameter).__name__}")
+    if (isinstance(learning_rate, bool)
+            or not isinstance(learning_rate, numbers.Real)):
+        raise TypeError("learning_rate must be a real number, but got "
+                        f"{type(learning_rate).__name__} {learning_rate!r}")
     if not 0.0 <= learning_rate:
         raise ValueError(f"Invalid learning rate: {learning_rate}")
     if parameter.grad is None:
         return
     p, g = parameter.numpy(), parameter.grad.numpy()
     if g.shape != p.shape:
-        raise ValueError(f"the gradient has shape {g.shape}, but the parameter has shape {p.shape}")
+        raise ValueError(f"the gradient has shape {g.shape}, "
+                         f"but the parameter has shape {p.shape}")
     p -= float(learning_rate) * g

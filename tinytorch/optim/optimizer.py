@@ -255,7 +255,7 @@ class Optimizer(TinyTorchViews):
 
     # ------------------------------------------------------------ gradients
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Forget every gradient: set it to None (default) or fill it with zeros."""
+        """Forget every gradient: set it to None (default) or to zeros."""
         for group in self.param_groups:
             for param in group["params"]:
                 if param.grad is not None:

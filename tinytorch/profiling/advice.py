@@ -65,15 +65,17 @@ def _speed(rows, records) -> list:
 
 
 def _final(rows, window) -> list:
-    alive = [r for r in rows if r["diverged_at"] is None and math.isfinite(r["final_loss"])]
+    alive = [r for r in rows
+             if r["diverged_at"] is None and math.isfinite(r["final_loss"])]
     if len(alive) < 2:
         return []
     best = min(alive, key=lambda r: r["final_loss"])
     worst = max(alive, key=lambda r: r["final_loss"])
     if best["final_loss"] == worst["final_loss"]:
         return []
-    return [f"Lowest final loss (mean of the last {window} steps): {best['name']} at "
-            f"{best['final_loss']:.4g}, against {worst['final_loss']:.4g} for {worst['name']}."]
+    return [f"Lowest final loss (mean of the last {window} steps): "
+            f"{best['name']} at {best['final_loss']:.4g}, against "
+            f"{worst['final_loss']:.4g} for {worst['name']}."]
 
 
 def _stability(rows, records, profiler) -> list:

@@ -15,7 +15,7 @@ __all__ = ["ConvergenceRecord", "LRRangeTest", "Comparison", "optimizer_state_by
 
 
 def optimizer_state_bytes(optimizer) -> int:
-    """Σ nbytes of the arrays (or Tensors) in ``optimizer.state`` -- measured, not estimated."""
+    """Σ nbytes of the arrays (or Tensors) in ``optimizer.state``: measured."""
     total = 0
     for per_param in optimizer.state.values():
         for value in per_param.values():
@@ -186,9 +186,12 @@ class Comparison(list):
 
 
 def steepest_descent(lrs, smoothed, skip: int = 0):
-    """(lr of the most negative d smoothed / d log10 lr between index ``skip`` and the
-    minimum, lr at the minimum after ``skip``); the first is None when that stretch has
-    fewer than 3 points."""
+    """(steepest lr, lr at the minimum) of a range test's smoothed losses.
+
+    The steepest lr has the most negative d smoothed / d log10 lr between
+    index ``skip`` and the minimum after ``skip``; it is None when that
+    stretch has fewer than 3 points.
+    """
     if not smoothed:
         return None, None
     skip = min(skip, len(smoothed) - 1)

@@ -135,27 +135,32 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm) -> None:
             np.multiply(g, coef, out=g, casting="same_kind")
 
 
-def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite: bool = False) -> Tensor:
-    """Rescale the gradients of ``parameters`` so their total p-norm is at most ``max_norm``.
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0,
+                    error_if_nonfinite: bool = False) -> Tensor:
+    """Rescale the gradients so their total p-norm is at most ``max_norm``.
 
-    total = ‖(‖g_1‖_p, ..., ‖g_k‖_p)‖_p;   g_i ← g_i · min(max_norm / (total + 1e-6), 1)
+    total = ‖(‖g_1‖_p, ..., ‖g_k‖_p)‖_p
+    g_i ← g_i · min(max_norm / (total + 1e-6), 1)
 
     Args:
-        parameters: a Tensor or an iterable of Tensors whose ``.grad`` is clipped in place.
+        parameters: a Tensor or an iterable of Tensors whose ``.grad`` is
+            clipped in place.
         max_norm: the largest allowed total norm.
         norm_type: p (default 2.0); ``float('inf')`` for the max-norm.
-        error_if_nonfinite: if True, raise RuntimeError when the total norm is nan or
-            ±inf -- before any gradient is touched. If False (default), the gradients
-            are multiplied by the resulting coefficient anyway (0 for inf, nan for nan).
+        error_if_nonfinite: if True, raise RuntimeError when the total norm
+            is nan or ±inf -- before any gradient is touched. If False
+            (default), the gradients are multiplied by the resulting
+            coefficient anyway (0 for inf, nan for nan).
 
     Returns:
-        The total norm *before* clipping, a 0-d Tensor (``.item()`` for a float).
+        The total norm *before* clipping, a 0-d Tensor (``.item()`` for a
+        float).
     """
     is_generator = isinstance(parameters, types.GeneratorType)
     params = _as_tensor_list(parameters, "parameters")
     if is_generator and not params:
-        warnings.warn("`parameters` is an empty generator, no gradient clipping will occur.",
-                      stacklevel=2)
+        warnings.warn("`parameters` is an empty generator, "
+                      "no gradient clipping will occur.", stacklevel=2)
     _as_number("max_norm", max_norm)
     grads = [p.grad for p in params if p.grad is not None]
     total = get_total_norm(grads, norm_type, error_if_nonfinite)

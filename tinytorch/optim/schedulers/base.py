@@ -133,13 +133,14 @@ class LRScheduler:
             self._is_initial = False
 
     def step(self, epoch=None) -> None:
-        """Advance e by one and write the schedule's value into every group's ``lr``.
+        """Advance e by one and write the schedule's value into every ``lr``.
 
-        ``epoch`` (deprecated, warns): jump to that e using the closed form when the
-        class has one.
+        ``epoch`` (deprecated, warns): jump to that e using the closed form
+        when the class has one.
         """
         if self._step_count == 1:
-            if _step_function(self.optimizer) is not getattr(self, "_optimizer_step", None):
+            wrapped = getattr(self, "_optimizer_step", None)
+            if _step_function(self.optimizer) is not wrapped:
                 warnings.warn(OVERRIDE_WARNING, UserWarning, stacklevel=2)
             elif getattr(self.optimizer, "_step_count", 1) == 0:
                 warnings.warn(ORDER_WARNING, UserWarning, stacklevel=2)

@@ -31,10 +31,12 @@ class StepLR(LRScheduler):
         optimizer: the optimizer to schedule.
         step_size: period of decay, a positive int.
         gamma: multiplicative factor (default 0.1).
-        last_epoch: index of the last epoch when resuming (default -1: a new schedule).
+        last_epoch: index of the last epoch when resuming (default -1: a
+            new schedule).
     """
 
-    def __init__(self, optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1):
+    def __init__(self, optimizer, step_size: int, gamma: float = 0.1,
+                 last_epoch: int = -1):
         check_positive_int("step_size", step_size)
         self.step_size = step_size
         self.gamma = gamma
@@ -44,10 +46,12 @@ class StepLR(LRScheduler):
         self._warn_if_called_outside_step()
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return group_values(self.optimizer, "lr")
-        return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
+        return [group["lr"] * self.gamma
+                for group in self.optimizer.param_groups]
 
     def _get_closed_form_lr(self) -> list:
-        return [base * self.gamma ** (self.last_epoch // self.step_size) for base in self.base_lrs]
+        decays = self.last_epoch // self.step_size
+        return [base * self.gamma ** decays for base in self.base_lrs]
 
 
 class MultiStepLR(LRScheduler):

@@ -172,7 +172,8 @@ class OneCycleLR(LRScheduler):
         e = self.last_epoch
         if e > self.total_steps:
             raise ValueError(
-                f"Tried to step {e} times. The specified number of total steps is {self.total_steps}"
+                f"Tried to step {e} times. The specified number of total "
+                f"steps is {self.total_steps}"
             )
         lrs = []
         last = len(self._schedule_phases) - 1
@@ -182,10 +183,12 @@ class OneCycleLR(LRScheduler):
                 end_step = phase["end_step"]
                 if e <= end_step or i == last:
                     pct = (e - start_step) / (end_step - start_step)
-                    lrs.append(anneal(group[phase["start_lr"]], group[phase["end_lr"]], pct))
+                    lrs.append(anneal(group[phase["start_lr"]],
+                                      group[phase["end_lr"]], pct))
                     if self.cycle_momentum:
                         self._set_momentum(group, anneal(
-                            group[phase["start_momentum"]], group[phase["end_momentum"]], pct))
+                            group[phase["start_momentum"]],
+                            group[phase["end_momentum"]], pct))
                     break
                 start_step = phase["end_step"]
         return lrs

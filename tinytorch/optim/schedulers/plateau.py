@@ -104,7 +104,7 @@ class ReduceLROnPlateau(LRScheduler):
         return a > best + self.threshold
 
     def step(self, metrics, epoch=None) -> None:
-        """Record one epoch's metric (a number or a 1-element Tensor) and maybe decay."""
+        """Record one epoch's metric (a number or 1-element Tensor)."""
         current = _as_float(metrics)
         if epoch is None:
             epoch = self.last_epoch + 1
