@@ -238,3 +238,42 @@ def test_intro_on_a_phone(browser, server):
         assert not visit.offsite, visit.offsite
     finally:
         visit.close()
+
+
+PHONE_CHECK = """() => {
+  const problems = [];
+  const page = document.documentElement.scrollWidth;
+  if (page > innerWidth + 1) problems.push(`the page is ${page} px wide`);
+  document.querySelectorAll('main mjx-container[display="true"]').forEach((m, i) => {
+    if (m.scrollWidth <= m.clientWidth + 1) return;           // fits
+    const style = getComputedStyle(m);
+    const scrolls = ['auto', 'scroll'].includes(style.overflowX);
+    const cue = style.backgroundImage.includes('radial-gradient');
+    if (!(scrolls && cue)) problems.push(`display equation ${i} is clipped`
+      + ` (${m.scrollWidth} px in ${m.clientWidth} px, no scroll cue)`);
+  });
+  document.querySelectorAll('main img').forEach(img => {
+    const r = img.getBoundingClientRect();
+    if (r.right > innerWidth + 1) problems.push(`image ${img.src} is clipped`);
+  });
+  return problems;
+}"""
+
+
+def test_every_page_on_a_390_px_phone(browser, server):
+    """At 390 px nothing widens the page: figures shrink to the column, and a
+    display equation wider than the column scrolls in its own box with a shadow
+    at the clipped edge (tools/sphinx_ext/static/course.css)."""
+    site = built_site()
+    failures = {}
+    for path in site_pages(site):
+        rel = path.relative_to(site).as_posix()
+        visit = Visit(browser, width=390, height=844)
+        try:
+            visit.goto(f"{server}/{rel}")
+            problems = visit.page.evaluate(PHONE_CHECK)
+        finally:
+            visit.close()
+        if problems:
+            failures[rel] = problems
+    assert not failures, "\n".join(f"{k}: {v}" for k, v in failures.items())
