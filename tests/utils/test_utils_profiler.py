@@ -302,3 +302,25 @@ def test_plots_draw_the_recorded_series():
     plt.close(fig)
     with pytest.raises(ValueError, match="unknown metric 'weights'"):
         prof.plot("weights")
+
+
+def test_state_bytes_count_lbfgs_history_lists():
+    """LBFGS keeps (s, y) pairs in lists: each pair is two float32 vectors."""
+    from tinytorch.optim import LBFGS
+
+    rng = np.random.default_rng(0)
+    w = Tensor(rng.normal(size=50).astype(np.float32), requires_grad=True)
+    opt = LBFGS([w], history_size=4, max_iter=10)
+
+    def closure():
+        opt.zero_grad()
+        loss = ((w * w - 1.0) * (w * w - 1.0)).sum()
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    state = opt.state[next(iter(opt.state))]
+    pairs = len(state["old_dirs"])
+    assert pairs == 4                       # the history is full
+    # d and prev_flat_grad, then s and y of every pair: 50 float32 each
+    assert optimizer_state_bytes(opt) == (2 + 2 * pairs) * 50 * 4

@@ -15,15 +15,22 @@ __all__ = ["ConvergenceRecord", "LRRangeTest", "Comparison", "optimizer_state_by
 
 
 def optimizer_state_bytes(optimizer) -> int:
-    """Σ nbytes of the arrays (or Tensors) in ``optimizer.state``: measured."""
-    total = 0
-    for per_param in optimizer.state.values():
-        for value in per_param.values():
-            if isinstance(value, Tensor):
-                value = value.numpy()
-            if isinstance(value, np.ndarray):
-                total += value.nbytes
-    return total
+    """Σ nbytes of the arrays (or Tensors) in ``optimizer.state``: measured.
+
+    Lists and tuples are counted through (LBFGS keeps its history in lists);
+    Python numbers count as nothing.
+    """
+    def nbytes(value):
+        if isinstance(value, Tensor):
+            value = value.numpy()
+        if isinstance(value, np.ndarray):
+            return value.nbytes
+        if isinstance(value, (list, tuple)):
+            return sum(nbytes(v) for v in value)
+        return 0
+
+    return sum(nbytes(value) for per_param in optimizer.state.values()
+               for value in per_param.values())
 
 
 def _rebound(final: float, best_window: float) -> float:
