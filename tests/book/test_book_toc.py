@@ -13,7 +13,7 @@ EXPECTED_CHAPTERS = [
     "intro", "01_gradient_descent", "02_momentum", "03_adaptive", "04_adam",
     "05_schedules", "06_training", "07_analysis", "08_production", "09_systems",
     "10_modern",
-    "api", "references",
+    "cheatsheet", "api", "references",
 ]
 
 

@@ -39,7 +39,7 @@ class Adagrad(Optimizer):
 
     .. math::
         g &= -∇ \text{ if maximize else } ∇ \\
-        g &= g + λ p                              && \text{if weight\_decay } λ ≠ 0 \\
+        g &= g + λ p                              && \text{if } λ ≠ 0 \\
         \tilde γ &= γ / (1 + (t - 1) η) \\
         s &= s + g^2 \\
         p &= p - \tilde γ \, g / (\sqrt{s} + ε)

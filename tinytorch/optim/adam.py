@@ -58,7 +58,7 @@ class Adam(Optimizer):
 
     .. math::
         g &= -∇ \text{ if maximize else } ∇ \\
-        g &= g + λ p                                  && \text{if weight\_decay } λ ≠ 0 \\
+        g &= g + λ p                                  && \text{if } λ ≠ 0 \\
         m &= β_1 m + (1 - β_1) g \\
         v &= β_2 v + (1 - β_2) g^2 \\
         \hat v &= \max(\hat v, v) \text{ and use } \hat v \text{ for } v  && \text{if amsgrad} \\

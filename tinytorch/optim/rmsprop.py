@@ -56,7 +56,7 @@ class RMSprop(Optimizer):
 
     .. math::
         g &= -∇ \text{ if maximize else } ∇ \\
-        g &= g + λ p                                   && \text{if weight\_decay } λ ≠ 0 \\
+        g &= g + λ p                                   && \text{if } λ ≠ 0 \\
         v &= α v + (1 - α) g^2 \\
         a &= \sqrt{v - \bar g^2} + ε, \quad \bar g = α \bar g + (1 - α) g   && \text{if centered} \\
         a &= \sqrt{v} + ε                                && \text{otherwise} \\

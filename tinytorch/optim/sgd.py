@@ -51,7 +51,7 @@ class SGD(Optimizer):
 
     .. math::
         g &= -∇ \text{ if maximize else } ∇ \\
-        g &= g + λ p                          && \text{if weight\_decay } λ ≠ 0 \\
+        g &= g + λ p                          && \text{if } λ ≠ 0 \\
         b &= g \text{ at } t = 1, \text{ else } μ b + (1 - τ) g   && \text{if momentum } μ ≠ 0 \\
         g &= g + μ b \text{ if nesterov else } b \\
         p &= p - γ g
