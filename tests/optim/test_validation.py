@@ -277,11 +277,39 @@ def test_bad_hyperparameter_written_between_steps_changes_nothing(cls):
     with pytest.raises(TypeError, match=exact("lr must be a real number, but got str 'fast'")):
         opt.step()
     assert_same_snapshot(before, snapshot(opt))
-    opt.param_groups[1]["lr"] = -1
-    before = snapshot(opt)
+
+
+@pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
+def test_ranges_are_checked_where_pytorch_checks_them(cls):
+    """The constructor and add_param_group refuse lr = -1; a value written into a
+    group later is used by the step, as PyTorch does (it checks no range there)."""
+    opt, params = trained(cls)
     with pytest.raises(ValueError, match=exact(message(cls, "lr", -1))):
+        opt.add_param_group({"params": [Tensor(np.ones(2))], "lr": -1})
+    set_grads(params, [np.ones(p.shape) for p in params])
+    opt.param_groups[1]["lr"] = -1
+    opt.step()                                   # runs, with the value written
+    assert opt.param_groups[1]["lr"] == -1
+
+
+def test_one_cycle_may_cycle_adams_beta1_outside_the_constructors_range():
+    """OneCycleLR writes β₁ = momentum into Adam's betas at every step; like
+    PyTorch, the step uses whatever it writes (here down to -0.1)."""
+    from tinytorch.optim import Adam
+    from tinytorch.optim.lr_scheduler import OneCycleLR
+
+    w = Tensor(np.ones(3), requires_grad=True)
+    opt = Adam([w], lr=0.1)
+    sched = OneCycleLR(opt, max_lr=0.1, total_steps=10, base_momentum=-0.1,
+                       max_momentum=0.9, anneal_strategy="linear")
+    beta1s = []
+    for _ in range(9):
+        w.grad = Tensor(np.ones(3))
         opt.step()
-    assert_same_snapshot(before, snapshot(opt))
+        sched.step()
+        beta1s.append(opt.param_groups[0]["betas"][0])
+    assert min(beta1s) == pytest.approx(-0.1)          # the peak of the lr
+    assert np.isfinite(w.numpy()).all()
 
 
 # ---------------------------------------------------------------- load_state_dict

@@ -160,6 +160,8 @@ class LBFGS(Optimizer):
         if len(self.param_groups) != 1:
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
 
+    _ranges_checked_at_step = True         # a bad history_size breaks the step
+
     def _check_group(self, group: dict) -> None:
         check_reals(group, "lr", "tolerance_grad", "tolerance_change")
         if not 0.0 <= group["lr"]:

@@ -27,7 +27,9 @@ in one pass over memory instead (``tinytorch.optim._fused``).
 
 The one rule that shapes ``step``: **bad input loses nothing.** Every group and
 every gradient is checked before the first parameter is touched, so a step that
-raises leaves every parameter and all state exactly as they were. The same holds
+raises leaves every parameter and all state exactly as they were. (Ranges, such
+as lr >= 0, are checked where PyTorch checks them, at construction and in
+``add_param_group``; a value a scheduler writes later is used as written.) The same holds
 for ``load_state_dict`` and ``add_param_group``.
 """
 from __future__ import annotations
@@ -118,6 +120,24 @@ class Optimizer(TinyTorchViews):
         """Raise TypeError/ValueError if a group's hyperparameters are invalid."""
         raise NotImplementedError
 
+    #: True where a value out of range would break the step itself (LBFGS).
+    _ranges_checked_at_step = False
+
+    def _check_group_at_step(self, group: dict) -> None:
+        """The step's check: types always, ranges only where the step needs them.
+
+        PyTorch checks ranges at construction and in ``add_param_group`` only.
+        A scheduler may then write a value the constructor would refuse
+        (OneCycleLR cycling Adam's β₁ below ``base_momentum`` = −0.1, say), and
+        the step runs with it; so does this one. A value of the wrong type still
+        raises here, before anything is modified.
+        """
+        try:
+            self._check_group(group)
+        except ValueError:
+            if self._ranges_checked_at_step:
+                raise
+
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         """Apply the algorithm to one parameter (arrays updated in place)."""
         raise NotImplementedError
@@ -199,14 +219,15 @@ class Optimizer(TinyTorchViews):
     def _checked_work(self) -> list:
         """[(group, parameter, gradient array)] for every parameter with a gradient.
 
-        Raises, before anything is modified, on an invalid group, a gradient that
-        is not a Tensor of the parameter's shape and dtype, or a state buffer that
-        no longer has the parameter's shape.
+        Raises, before anything is modified, on a gradient that is not a Tensor
+        of the parameter's shape and dtype, or a state buffer that no longer has
+        the parameter's shape, or a hyperparameter of the wrong type (ranges:
+        see ``_check_group_at_step``).
         """
         work = []
         index = -1
         for group_index, group in enumerate(self.param_groups):
-            self._check_group(group)
+            self._check_group_at_step(group)
             for position, param in enumerate(group["params"]):
                 index += 1
                 grad = param.grad
