@@ -16,6 +16,7 @@ from importlib import resources
 
 import numpy as np
 
+from .gradebook import record
 from .tasks import TASKS
 
 RTOL, ATOL = 1e-10, 1e-12
@@ -180,6 +181,7 @@ def check(task: str, function, *, show: bool = True) -> Report:
                 lines.append(f"  hint: {TASKS[task].hints[mistake]}")
             details = "\n".join(lines)
     report.details = details or ""
+    record(report)                       # for the instructor's gradebook, if asked
     if show:
         print(report)
     return report
