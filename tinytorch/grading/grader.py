@@ -24,6 +24,8 @@ RTOL, ATOL = 1e-10, 1e-12
 
 @dataclass
 class CaseResult:
+    """One recorded case: passed or not, why, and the known mistake it matched."""
+
     index: int
     passed: bool
     message: str = ""
@@ -32,6 +34,9 @@ class CaseResult:
 
 @dataclass
 class Report:
+    """A task's result: one :class:`CaseResult` per case and the first failure's
+    details. ``str(report)`` is what :func:`check` prints."""
+
     task: str
     cases: list[CaseResult] = field(default_factory=list)
     details: str = ""
@@ -135,7 +140,12 @@ def _changed_inputs(before: dict, after: dict) -> list[str]:
 
 
 def check(task: str, function, *, show: bool = True) -> Report:
-    """Grade ``function`` on every recorded case of ``task``; print the report."""
+    """Grade ``function`` on every recorded case of ``task``; print the report.
+
+    ``function`` is called with the task's arguments as keywords (float64 arrays
+    and numbers, see ``TASKS[task].arguments``) and must return
+    ``TASKS[task].returns``. Exceptions it raises are reported, not raised.
+    """
     if task not in TASKS:
         raise KeyError(f"unknown task {task!r}; tasks: {', '.join(TASKS)}")
     report = Report(task)

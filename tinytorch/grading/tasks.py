@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Task:
+    """A function to write: its name, keyword arguments, returned values (in
+    order), contract, and a hint for each known mistake."""
+
     name: str
     arguments: tuple[str, ...]
     returns: tuple[str, ...]
