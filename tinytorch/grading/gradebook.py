@@ -65,8 +65,9 @@ def _execute(notebook: Path, results: Path, timeout: float) -> str:
     return ""
 
 
-def grade_notebook(notebook: Path, timeout: float = 300.0) -> dict:
-    """{task: result} for one submission, every task present (missing = not run)."""
+def grade_notebook(notebook, timeout: float = 300.0) -> dict:
+    """Run one submission (a path); ``{"problem": str, "tasks": {task: result}}``."""
+    notebook = Path(notebook)
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         copy = Path(tmp) / "submission.ipynb"
         shutil.copyfile(notebook, copy)
@@ -85,7 +86,9 @@ def student_of(notebook: Path, root: Path) -> str:
     return parts[0] if len(parts) > 1 else notebook.stem
 
 
-def grade_folder(root: Path, out: Path, timeout: float = 300.0, tasks=None) -> list[dict]:
+def grade_folder(root, out, timeout: float = 300.0, tasks=None) -> list[dict]:
+    """Grade every notebook under ``root``; write the gradebook into ``out``."""
+    root, out = Path(root), Path(out)
     graded = {}
     for notebook in sorted(root.rglob("*.ipynb")):
         if ".ipynb_checkpoints" not in notebook.parts:
