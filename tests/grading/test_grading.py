@@ -58,7 +58,7 @@ def test_the_report_shows_the_case_the_expected_and_the_returned_values(capsys):
         return param - lr * grad + 1e-6
     report = check("gd_step", off_by_a_bit)
     out = capsys.readouterr().out
-    assert "gd_step: 0/3 cases pass" in out
+    assert "gd_step: 1/5 cases pass" in out   # only the shape property holds
     assert "first failing case: case 1" in out
     assert "expected" in out and "returned" in out and "hint" not in out
     assert report.first_failure.mistake is None
@@ -101,3 +101,28 @@ def test_tolerance_is_float64_round_off():
         p, m, v = exact(**kw)
         return p * (1 + 1e-9), m, v
     assert not check("adam_step", nudged, show=False).passed
+
+
+def test_properties_catch_what_the_recorded_cases_cannot():
+    """Right on every recorded (vector) case, wrong for a matrix: the shape
+    property fails and says which property."""
+    def flattens(param, grad, lr):
+        return (param - lr * grad).ravel()
+    report = check("gd_step", flattens, show=False)
+    recorded = len(cases_of("gd_step"))
+    assert all(c.passed for c in report.cases[:recorded])
+    assert not report.passed
+    assert "fails a property every answer has" in report.details
+    assert "3 × 4 matrix" in report.details
+
+
+def test_property_inputs_are_the_same_every_time():
+    seen = []
+    def spy(epoch, base_lr, step_size, gamma):
+        seen.append(epoch)
+        return reference.step_lr(epoch, base_lr, step_size, gamma)
+    check("step_lr", spy, show=False)
+    first = list(seen)
+    seen.clear()
+    check("step_lr", spy, show=False)
+    assert seen == first

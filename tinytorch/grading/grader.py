@@ -17,6 +17,7 @@ from importlib import resources
 import numpy as np
 
 from .gradebook import record
+from .properties import PROPERTIES
 from .tasks import TASKS
 
 RTOL, ATOL = 1e-10, 1e-12
@@ -190,11 +191,43 @@ def check(task: str, function, *, show: bool = True) -> Report:
             if mistake:
                 lines.append(f"  hint: {TASKS[task].hints[mistake]}")
             details = "\n".join(lines)
+    details = _check_properties(task, function, report, details)
     report.details = details or ""
     record(report)                       # for the instructor's gradebook, if asked
     if show:
         print(report)
     return report
+
+
+def _check_properties(task, function, report, details, trials=5):
+    """Each property of ``PROPERTIES[task]`` is one more case, tried on ``trials``
+    random inputs (seeded: the same inputs every time)."""
+    rng = np.random.default_rng(0)
+    recorded = arguments_of(task, cases_of(task)[0])
+    for description, make, holds in PROPERTIES.get(task, []):
+        index = len(report.cases) + 1
+        result = CaseResult(index, True, f"property: {description}")
+        for _ in range(trials):
+            args = make(rng, recorded)
+            call = {name: args[name] for name in TASKS[task].arguments}
+            try:
+                outputs = _outputs(task, function(**copy.deepcopy(call)))
+                ok = bool(holds(args, outputs))
+            except NotImplementedError:
+                result = CaseResult(index, False, "not implemented yet")
+                break
+            except Exception as error:
+                line = traceback.format_exception_only(type(error), error)[-1].strip()
+                result = CaseResult(index, False, line)
+                details = details or f"case {index} ({description}): raised {line}"
+                break
+            if not ok:
+                result = CaseResult(index, False, f"property: {description}")
+                details = details or (f"case {index} fails a property every answer has: "
+                                      f"it {description}.\n  arguments: {_call(call)}")
+                break
+        report.cases.append(result)
+    return details
 
 
 def _same(a: dict, b: dict) -> bool:
