@@ -13,12 +13,20 @@ EXPECTED_CHAPTERS = [
     "intro", "01_gradient_descent", "02_momentum", "03_adaptive", "04_adam",
     "05_schedules", "06_training", "07_analysis", "08_production", "09_systems",
     "10_modern",
-    "cheatsheet", "api", "references",
 ]
+REFERENCE = ["cheatsheet", "api", "references"]
 
 
 def test_toc_lists_the_course_in_order():
-    assert [p.stem for p in sync.toc_files()] == EXPECTED_CHAPTERS
+    """The chapters, then the student edition's workbooks (their chapters' order),
+    then the reference pages."""
+    pages = [p.relative_to(ROOT / "book").with_suffix("").as_posix()
+             for p in sync.toc_files()]
+    workbooks = [p for p in pages if p.startswith("student/")]
+    assert workbooks == sorted(workbooks)
+    assert [p.removeprefix("student/") for p in workbooks] == [
+        p for p in EXPECTED_CHAPTERS if f"student/{p}" in workbooks]
+    assert pages == EXPECTED_CHAPTERS + workbooks + REFERENCE
 
 
 def test_every_toc_file_exists():
