@@ -264,7 +264,7 @@ class OptimizerConvergenceProfiler:
                       start_lr: float = 1e-7, end_lr: float = 10.0, steps: int = 100,
                       smoothing: float = 0.98, diverge_factor: float = 4.0,
                       restore: bool = True) -> LRRangeTest:
-        """Smith's learning-rate range test (2017), with an exponential lr ramp.
+        """fastai's lr_find form of Smith's (2017) learning-rate range test.
 
         Step i uses lr_i = start_lr · (end_lr / start_lr)^(i / (steps − 1)) in every
         group. The loss is smoothed with a bias-corrected EMA
