@@ -42,7 +42,7 @@ def test_every_page_in_book_is_in_the_toc():
 
 def test_siblings_and_private_files_are_excluded_from_sphinx():
     patterns = CONFIG["exclude_patterns"]
-    assert "book/*.ipynb" in patterns
+    assert "book/*.ipynb" in patterns and "book/student/*.ipynb" in patterns
     assert "book/_*" in patterns
     assert CONFIG["only_build_toc_files"] is True
 
