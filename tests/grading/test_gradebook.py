@@ -64,3 +64,16 @@ def test_only_the_last_check_of_a_task_counts(tmp_path):
              CORRECT_STEP, 'check("step_lr", step_lr)')
     rows = grade_folder(subs, tmp_path / "out", timeout=60)
     assert [(r["task"], r["passed"]) for r in rows] == [("step_lr", True)]
+
+
+def test_the_command_runs_as_a_module_without_warnings():
+    """`python -m tinytorch.grading.gradebook` is how README says to run it; the
+    grader must not import the command first (runpy warns when it does)."""
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-W", "error", "-m",
+                           "tinytorch.grading.gradebook", "--help"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert "--timeout" in done.stdout

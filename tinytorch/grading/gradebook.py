@@ -25,18 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-RESULTS_ENV = "TINYTORCH_GRADEBOOK"
-
-
-def record(report) -> None:
-    """Append one task's result to the file named by $TINYTORCH_GRADEBOOK, if set."""
-    path = os.environ.get(RESULTS_ENV)
-    if not path:
-        return
-    entry = dict(task=report.task, passed=report.passed, cases=len(report.cases),
-                 cases_passed=report.n_passed, report=str(report))
-    with open(path, "a", encoding="utf-8") as f:
-        f.write(json.dumps(entry) + "\n")
+from .results import RESULTS_ENV
 
 
 def _execute(notebook: Path, results: Path, timeout: float) -> str:

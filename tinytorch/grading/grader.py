@@ -16,7 +16,7 @@ from importlib import resources
 
 import numpy as np
 
-from .gradebook import record
+from .results import record
 from .properties import PROPERTIES
 from .tasks import TASKS
 
