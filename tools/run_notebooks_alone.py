@@ -122,6 +122,14 @@ def find_python(name: str) -> str | None:
     return None
 
 
+def label(notebook: Path) -> str:
+    """book/student/02_momentum.ipynb -> 'student/02_momentum.ipynb'."""
+    try:
+        return str(notebook.relative_to(ROOT / "book"))
+    except ValueError:
+        return notebook.name
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="book/*.ipynb (default: all chapters)")
@@ -168,9 +176,11 @@ def main(argv: list[str] | None = None) -> int:
 
         base_site = run([vpy, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                         capture_output=True, env=env).stdout.strip()
-        for notebook in notebooks:
-            folder = tmp / ("run-" + notebook.stem)
+        for index, notebook in enumerate(notebooks):
+            # numbered: a workbook (book/student/02_momentum) shares its chapter's name
+            folder = tmp / f"run-{index:02d}-{notebook.stem}"
             folder.mkdir()
+            name = label(notebook)
             fresh_env = folder / "venv"
             # --without-pip: pip, like numpy, comes from the Colab-like packages (current).
             run([python, "-m", "venv", "--without-pip", str(fresh_env)])
@@ -182,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             nb = json.loads(notebook.read_text())
             first = "".join(nb["cells"][0]["source"])
             if github not in first:
-                print(f"FAIL {notebook.name}: its install cell does not install {github}")
+                print(f"FAIL {name}: its install cell does not install {github}")
                 failures += 1
                 continue
             nb["cells"][0]["source"] = first.replace(github, local)
@@ -192,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
             report = json.loads(result.stdout.strip().splitlines()[-1])
             if report["error"]:
                 failures += 1
-                print(f"FAIL {notebook.name} ({report['seconds']:.1f} s)\n{report['error']}", flush=True)
+                print(f"FAIL {name} ({report['seconds']:.1f} s)\n{report['error']}", flush=True)
                 continue
             fresh, stored = text_outputs(json.loads(copy.read_text())), text_outputs(nb)
             # Cells with no output on the page are skipped: where myst-nb is missing (as
@@ -202,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
             if differ and args.verbose:
                 a, b = next((a, b) for a, b in pairs if a != b)
                 print(f"     first difference: page {b!r:.300}\n                   here {a!r:.300}")
-            print(f"ok   {notebook.name}: {report['seconds']:.1f} s, "
+            print(f"ok   {name}: {report['seconds']:.1f} s, "
                   f"{differ} of {len(pairs)} code cells' text outputs differ from the page",
                   flush=True)
     finally:
