@@ -425,6 +425,7 @@ def path_and_loss_explorable(
         bottom.line(np.arange(len(guide[1])), guide[1], line_color=OKABE_ITO["black"],
                     line_dash="dashed", line_width=1.2, legend_label=guide[0])
     bottom.line("t", "loss", source=curve, line_color=color, line_width=2, legend_label=label)
+    bottom.yaxis.minor_tick_line_color = None      # a log axis: 8 minor ticks per decade
     bottom.legend.location = "bottom_left"
     bottom.legend.background_fill_alpha = 0.7
     for fig in (top, bottom):
