@@ -71,7 +71,7 @@ __all__ = [
 
 #: The BokehJS bundles an explorable needs (names of ``bokeh.resources`` components).
 BOKEHJS_COMPONENTS: tuple[str, ...] = ("bokeh",)
-#: An attribute every explorable's HTML carries: the site adds BokehJS to such pages.
+#: The attribute that every explorable's HTML carries (the site adds BokehJS to such pages).
 MARKER = "data-tinytorch-explorable"
 
 

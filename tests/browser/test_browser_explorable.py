@@ -112,3 +112,11 @@ def test_playground_page_weight():
     added += sum((site / s).stat().st_size for s in scripts)
     assert added <= BUDGET_BYTES, f"{added:,} bytes"
     assert "cdn.bokeh.org" not in html
+
+
+def test_bokehjs_only_on_pages_with_an_explorable():
+    """No other page pays for BokehJS (the API page only mentions the marker)."""
+    site = built_site()
+    loading = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                     if re.search(r'<script[^>]+src="[^"]*_static/bokeh/', p.read_text()))
+    assert loading == [PAGE]

@@ -146,7 +146,8 @@ def _served_name(path: Path) -> str:
 
 
 def _bokehjs_on_explorable_pages(app: Sphinx, pagename, templatename, context, doctree):
-    if EXPLORABLE_MARKER in context.get("body", ""):
+    # the attribute itself (name="...), not a page that merely mentions it (the API page)
+    if f' {EXPLORABLE_MARKER}="' in context.get("body", ""):
         for path in _bokehjs_files():
             app.add_js_file(_served_name(path))     # this page only (html-page-context)
 
