@@ -1,8 +1,10 @@
 """The course's one figure style: colour-blind-safe colours and a few plot helpers.
 
 Every chapter draws its figures through this module so that the whole book looks the
-same and the same optimizer always has the same colour. It is the only part of
-``tinytorch`` that imports matplotlib; the core package never does.
+same and the same optimizer always has the same colour. It and
+:mod:`tinytorch.plotting_explorable` (sliders over precomputed results, drawn by
+BokehJS) are the only parts of ``tinytorch`` that import matplotlib; the core package
+never does.
 
 Typical use at the top of a chapter::
 

@@ -43,6 +43,15 @@ flaky connection) shows raw TeX. ``_config.yml`` points ``mathjax_path`` at
 local npm copy that ``tools/build.sh`` installs (``mathjax@3.2.2``, checked by npm
 against the registry's integrity hash). A build without that copy stops with the
 command that makes it, rather than producing a site that needs the network.
+
+BokehJS is served by the site itself, on the pages that need it
+----------------------------------------------------------------
+The explorable figures (``tinytorch.plotting_explorable``) are Bokeh plots whose
+data are in the page; their JavaScript library, BokehJS, is not. This extension
+copies the BokehJS bundles of the installed ``bokeh`` (found through
+``bokeh.resources``) to ``_static/bokeh/`` once, and adds a ``<script>`` for them
+only to the pages whose body carries an explorable (its ``data-tinytorch-explorable``
+attribute), so no other page grows and nothing comes from cdn.bokeh.org.
 """
 
 from __future__ import annotations
@@ -112,6 +121,46 @@ def _copy_mathjax(app: Sphinx, exception) -> None:
             shutil.copyfile(source / part, target / part)
 
 
+#: Where the site serves BokehJS, relative to _static.
+BOKEH_STATIC = "bokeh"
+#: What marks a page that carries an explorable (tinytorch.plotting_explorable.MARKER).
+EXPLORABLE_MARKER = "data-tinytorch-explorable"
+
+
+def _bokehjs_files() -> list[Path]:
+    """The BokehJS bundles an explorable needs, from the installed bokeh."""
+    from bokeh.resources import Resources
+
+    from tinytorch.plotting_explorable import BOKEHJS_COMPONENTS
+
+    resources = Resources(mode="absolute", minified=True, components=list(BOKEHJS_COMPONENTS))
+    return [Path(f) for f in resources.js_files]
+
+
+def _served_name(path: Path) -> str:
+    """bokeh.min.js -> bokeh-3.9.2.min.js: the version in the name (no stale cache)."""
+    import bokeh
+
+    stem = path.name.removesuffix(".min.js")
+    return f"{BOKEH_STATIC}/{stem}-{bokeh.__version__}.min.js"
+
+
+def _bokehjs_on_explorable_pages(app: Sphinx, pagename, templatename, context, doctree):
+    # the attribute itself (name="...), not a page that merely mentions it (the API page)
+    if f' {EXPLORABLE_MARKER}="' in context.get("body", ""):
+        for path in _bokehjs_files():
+            app.add_js_file(_served_name(path))     # this page only (html-page-context)
+
+
+def _copy_bokehjs(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for path in _bokehjs_files():
+        target = Path(app.outdir, "_static", _served_name(path))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+
+
 def _add_course_css(app: Sphinx) -> None:
     static = str(Path(__file__).resolve().parent / "static")
     if static not in app.config.html_static_path:
@@ -127,4 +176,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _add_course_css)
     app.add_css_file("course.css")
     app.connect("build-finished", _copy_mathjax)
+    app.connect("html-page-context", _bokehjs_on_explorable_pages)
+    app.connect("build-finished", _copy_bokehjs)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,457 @@
+"""Explorable figures: sliders over precomputed results, on a static page.
+
+A chapter computes an experiment for every point of a small grid of settings (for
+example 25 learning rates x 25 momentum coefficients) with the real ``tinytorch``
+when the book is built. This module stores those results compactly and turns them
+into a BokehJS plot with one slider per grid axis. Moving a slider only *looks up*
+the precomputed curves of that grid point; the page runs no optimizer and needs no
+kernel or server, so it works on the static site and offline.
+
+Typical use, in a cell tagged ``remove-cell`` (the result is placed on the page by
+``{glue:figure}``)::
+
+    from tinytorch.plotting_explorable import GridAxis, path_and_loss_explorable
+    figure = path_and_loss_explorable(
+        "mom-playground", axes=[GridAxis("eta", "η", etas, start=20), ...],
+        paths=paths, losses=losses, loss2d=lambda a, b: ..., readouts={...},
+        alt="...")
+    glue("mom_playground", figure)
+
+How a figure is shown
+---------------------
+The output is one display with three representations:
+
+* ``text/html`` (the site, JupyterLab): an ``<img>`` still (PNG, the course's
+  matplotlib style, with alt text), the plot's Bokeh document as JSON, the sliders
+  (plain ``<input type="range">``) and a short script. When BokehJS is on the page,
+  the script draws the plot, shows the sliders and removes the still; otherwise
+  (a notebook without BokehJS, e.g. Colab) the still stays.
+* ``image/png``: the same still, for renderers without HTML (LaTeX/PDF).
+* ``text/plain``: the alt text.
+
+BokehJS itself is not in the output: the site serves one copy of it,
+``_static/bokeh/`` (``tools/sphinx_ext/course_fixes.py`` copies it from the
+installed ``bokeh`` and adds it to the pages that carry an explorable), never from
+a CDN. Only the core bundle (:data:`BOKEHJS_COMPONENTS`) is needed: the sliders are
+HTML inputs, not Bokeh widgets, which keeps the page about 0.4 MB lighter.
+
+Deterministic output (strict nbval)
+-----------------------------------
+Bokeh numbers its models with a process-wide counter; the HTML renumbers them in
+order of appearance, so the output of a cell does not depend on what ran before.
+Data are quantized (:class:`Encoding`) to integers, which also makes the stored
+output insensitive to the last bits of floating point. The still PNG inside the
+HTML is replaced by nbval's sanitizer (``tests/book/nbval-sanitize.cfg``), just as
+nbval skips ``image/png`` outputs.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tinytorch.plotting import OKABE_ITO, color_for, contour_with_trajectories, line_plot
+
+__all__ = [
+    "BOKEHJS_COMPONENTS",
+    "MARKER",
+    "GridAxis",
+    "Encoding",
+    "Explorable",
+    "explorable",
+    "path_and_loss_explorable",
+]
+
+#: The BokehJS bundles an explorable needs (names of ``bokeh.resources`` components).
+BOKEHJS_COMPONENTS: tuple[str, ...] = ("bokeh",)
+#: The attribute that every explorable's HTML carries (the site adds BokehJS to such pages).
+MARKER = "data-tinytorch-explorable"
+
+
+@dataclass(frozen=True)
+class GridAxis:
+    """One slider: an axis of the precomputed grid.
+
+    Parameters
+    ----------
+    key
+        A short identifier (``"eta"``), also the slider's ``data-key``.
+    label
+        What the reader sees (``"learning rate η"``).
+    values
+        The grid values along this axis, in slider order.
+    start
+        Index of the value shown first.
+    fmt
+        Format spec of the value printed beside the slider.
+    """
+
+    key: str
+    label: str
+    values: Sequence[float]
+    start: int = 0
+    fmt: str = ".3g"
+
+    def labels(self) -> list[str]:
+        return [format(float(v), self.fmt).replace("-", "\u2212") for v in self.values]
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How one column is stored: ``value = offset + scale * q`` with integers ``q``.
+
+    ``log=True`` stores ``log10(value)`` instead (for losses spanning 40 decades);
+    the page then shows ``10 ** (offset + scale * q)``. Values outside what the
+    integer type holds are clipped (e.g. a diverging run leaves the plot).
+    """
+
+    scale: float
+    offset: float = 0.0
+    dtype: str = "int16"
+    log: bool = False
+
+    def encode(self, values: np.ndarray) -> np.ndarray:
+        v = np.asarray(values, dtype=float)
+        if self.log:
+            with np.errstate(divide="ignore"):
+                v = np.log10(np.abs(v))
+        info = np.iinfo(self.dtype)
+        q = np.rint((v - self.offset) / self.scale)
+        q = np.nan_to_num(q, nan=info.max, posinf=info.max, neginf=info.min)
+        return np.clip(q, info.min, info.max).astype(self.dtype)
+
+    def decode(self, q: np.ndarray) -> np.ndarray:
+        v = self.offset + self.scale * np.asarray(q, dtype=float)
+        return 10.0**v if self.log else v
+
+    def spec(self) -> dict:
+        return {"scale": self.scale, "offset": self.offset, "dtype": self.dtype, "log": self.log}
+
+
+@dataclass
+class Explorable:
+    """A slider-driven figure over precomputed data; displays itself (see module doc)."""
+
+    name: str
+    html_text: str
+    still_png: bytes
+    alt: str
+    data_bytes: int = field(default=0)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {
+            "text/html": self.html_text,
+            "image/png": base64.b64encode(self.still_png).decode("ascii"),
+            "text/plain": f"[explorable figure] {self.alt}",
+        }
+
+
+def _renumbered(item: dict, prefix: str) -> str:
+    """The Bokeh JSON with the process-wide model ids renumbered from 1, in order."""
+    text = json.dumps(item, separators=(",", ":"))  # key order kept: refs follow defs
+    ids: dict[str, str] = {}
+    for found in re.findall(r'"(p\d+)"', text):
+        ids.setdefault(found, f"{prefix}-{len(ids) + 1}")
+    return re.sub(r'"(p\d+)"', lambda m: f'"{ids[m[1]]}"', text)
+
+
+def _png_bytes(fig, colors: int = 48) -> bytes:
+    """The figure as a small palette PNG (a still needs no 24-bit colour)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    small = image.quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    small.save(out, format="png", optimize=True)
+    return out.getvalue()
+
+
+_SCRIPT = """(function () {
+  var NAME = %(name)s;
+  var root = document.getElementById(NAME);
+  function decode(b64, dtype) {
+    var bin = atob(b64), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var T = {int16: Int16Array, uint8: Uint8Array, int8: Int8Array,
+             uint16: Uint16Array, float32: Float32Array}[dtype];
+    return new T(bytes.buffer);
+  }
+  function start() {
+    if (!(window.Bokeh && window.Bokeh.embed)) return;  // no BokehJS: the still stays
+    var cfg = JSON.parse(document.getElementById(NAME + "-data").textContent);
+    var stores = cfg.frames.map(function (f) {
+      return f.columns.map(function (c) { return decode(c.data, c.encoding.dtype); });
+    });
+    var inputs = Array.prototype.slice.call(root.querySelectorAll("input[type=range]"));
+    Promise.resolve(Bokeh.embed.embed_item(cfg.item, NAME + "-plot")).then(function () {
+      var doc = Bokeh.documents.filter(function (d) {
+        return d.get_model_by_name(cfg.frames[0].source) !== null;
+      }).pop();
+      function update() {
+        // the flat index of the chosen grid point: a lookup, nothing is computed
+        var k = 0;
+        inputs.forEach(function (input, a) {
+          var i = Number(input.value);
+          k = k * cfg.axes[a].n + i;
+          root.querySelector("output[data-key=" + cfg.axes[a].key + "]").textContent =
+            cfg.axes[a].labels[i];
+        });
+        cfg.frames.forEach(function (f, s) {
+          var data = {}, L = f.length;
+          Object.keys(f.fixed).forEach(function (c) { data[c] = f.fixed[c]; });
+          f.columns.forEach(function (c, j) {
+            var q = stores[s][j], e = c.encoding, out = new Float64Array(L);
+            for (var t = 0; t < L; t++) {
+              var v = e.offset + e.scale * q[k * L + t];
+              out[t] = e.log ? Math.pow(10, v) : v;
+            }
+            data[c.name] = out;
+          });
+          doc.get_model_by_name(f.source).data = data;
+        });
+        Object.keys(cfg.readouts).forEach(function (key) {
+          root.querySelector("[data-readout=" + key + "]").textContent = cfg.readouts[key][k];
+        });
+        root.setAttribute("data-index", String(k));
+      }
+      inputs.forEach(function (input) { input.addEventListener("input", update); });
+      update();
+      root.querySelector(".explorable-controls").hidden = false;
+      var still = root.querySelector(".explorable-still");
+      if (still) still.remove();
+      root.classList.add("explorable-live");
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();"""
+
+
+def explorable(
+    name: str,
+    layout,
+    axes: Sequence[GridAxis],
+    frames: Mapping[str, Mapping[str, tuple[np.ndarray, Encoding]]],
+    *,
+    still,
+    alt: str,
+    readouts: Mapping[str, tuple[str, Sequence[str]]] | None = None,
+    note: str = "",
+) -> Explorable:
+    """Make an :class:`Explorable` from a Bokeh layout and precomputed data.
+
+    Parameters
+    ----------
+    name
+        A CSS-safe id, unique on the page (``"mom-playground"``).
+    layout
+        The Bokeh model to show. Its ``ColumnDataSource`` named ``source`` (for each
+        key of ``frames``) is what the sliders refill.
+    axes
+        The grid's axes, one slider each, in the order of the data's leading dims.
+    frames
+        ``{source name: {column: (array, encoding)}}``; every array has shape
+        ``(*grid shape, length)``: one curve per grid point.
+    still
+        A matplotlib figure: the still shown where BokehJS is missing (closed here).
+    alt
+        Alt text of the still (what the figure shows).
+    readouts
+        ``{key: (label, strings)}``: text beside the sliders, one string per grid
+        point (``strings`` flattened in the grid's C order).
+    note
+        Fixed text after the readouts (e.g. the predicted value they compare with).
+    """
+    import matplotlib.pyplot as plt
+    from bokeh.embed import json_item
+
+    shape = tuple(len(a.values) for a in axes)
+    readouts = dict(readouts or {})
+    config_frames = []
+    data_bytes = 0
+    for source, columns in frames.items():
+        entries = []
+        length = None
+        for column, (values, encoding) in columns.items():
+            values = np.asarray(values)
+            if values.shape[:-1] != shape:
+                raise ValueError(f"{source}.{column}: shape {values.shape}, grid {shape}")
+            length = values.shape[-1]
+            q = encoding.encode(values).astype(np.dtype(encoding.dtype).newbyteorder("<"))
+            data_bytes += q.nbytes
+            entries.append({
+                "name": column,
+                "encoding": encoding.spec(),
+                "data": base64.b64encode(q.tobytes()).decode("ascii"),
+            })
+        # the source's other columns (e.g. the step numbers) never change: stored once
+        model = layout.select_one({"name": source})
+        if model is None:
+            raise ValueError(f"the layout has no ColumnDataSource named {source!r}")
+        fixed = {c: np.asarray(v, dtype=float).tolist()
+                 for c, v in model.data.items() if c not in columns}
+        config_frames.append({"source": source, "length": length, "columns": entries,
+                              "fixed": fixed})
+    for key, (_, strings) in readouts.items():
+        if len(strings) != int(np.prod(shape)):
+            raise ValueError(f"readout {key}: {len(strings)} strings, grid has {np.prod(shape)}")
+    config = {
+        "axes": [{"key": a.key, "n": len(a.values), "labels": a.labels()} for a in axes],
+        "frames": config_frames,
+        "readouts": {k: list(s) for k, (_, s) in readouts.items()},
+    }
+    item = _renumbered(json_item(layout), name)
+    payload = json.dumps(config, separators=(",", ":"), ensure_ascii=False)
+    payload = payload[:-1] + ',"item":' + item + "}"
+    payload = payload.replace("</", "<\\/")          # safe inside <script>
+
+    png = _png_bytes(still)
+    plt.close(still)
+    esc = html.escape
+    sliders = "".join(
+        f'<label class="explorable-slider">{esc(a.label)} = '
+        f'<output data-key="{a.key}">{esc(a.labels()[a.start])}</output>'
+        f'<input type="range" min="0" max="{len(a.values) - 1}" step="1" value="{a.start}"'
+        f' data-key="{a.key}" aria-label="{esc(a.label)}"></label>'
+        for a in axes
+    )
+    start = int(np.ravel_multi_index([a.start for a in axes], shape))
+    text = "".join(
+        f'<span class="explorable-readout">{esc(label)}: '
+        f'<span data-readout="{key}">{esc(strings[start])}</span></span>'
+        for key, (label, strings) in readouts.items()
+    )
+    html_text = (
+        f'<div class="explorable" id="{name}" {MARKER}="{name}">\n'
+        f'<div class="explorable-controls" hidden>{sliders}'
+        f'<p class="explorable-readouts">{text}{esc(note)}</p></div>\n'
+        f'<div class="explorable-plot" id="{name}-plot"></div>\n'
+        f'<img class="explorable-still" alt="{esc(alt)}" '
+        f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">\n'
+        f'<script type="application/json" id="{name}-data">{payload}</script>\n'
+        f"<script>{_SCRIPT % {'name': json.dumps(name)}}</script>\n"
+        f"</div>"
+    )
+    return Explorable(name=name, html_text=html_text, still_png=png, alt=alt, data_bytes=data_bytes)
+
+
+def _ellipse_levels(lambdas, levels, n=64):
+    """Level sets 0.5 * sum(lambda_i x_i^2) = c of a 2-D quadratic, as closed curves
+    (float32: plenty for a drawing, half the bytes)."""
+    t = np.linspace(0.0, 2 * np.pi, n)
+    xs = [(np.sqrt(2 * c / lambdas[0]) * np.cos(t)).astype(np.float32) for c in levels]
+    ys = [(np.sqrt(2 * c / lambdas[1]) * np.sin(t)).astype(np.float32) for c in levels]
+    return xs, ys
+
+
+def _screen_encoding(lim: tuple[float, float], margin: float = 0.05) -> Encoding:
+    """One byte per coordinate: 256 levels across the shown range plus a margin, so
+    a point that leaves the plot is stored just outside it (and is not drawn)."""
+    span = lim[1] - lim[0]
+    lo = lim[0] - margin * span
+    return Encoding((1 + 2 * margin) * span / 255, lo, "uint8")
+
+
+def path_and_loss_explorable(
+    name: str,
+    *,
+    axes: Sequence[GridAxis],
+    paths: np.ndarray,
+    losses: np.ndarray,
+    lambdas: Sequence[float],
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+    alt: str,
+    label: str = "momentum",
+    path_steps: int = 30,
+    loss_range: tuple[float, float] = (1e-24, 1e4),
+    guide: tuple[str, np.ndarray] | None = None,
+    readouts: Mapping[str, tuple[str, Sequence[str]]] | None = None,
+    note: str = "",
+    decades_per_level: float = 0.2,
+) -> Explorable:
+    """Optimizer paths on the contours of a 2-D quadratic, and loss against step.
+
+    ``paths`` has shape ``(*grid, steps + 1, 2)`` and ``losses`` ``(*grid, steps + 1)``:
+    the precomputed runs for every grid point. The quadratic is
+    ``0.5 * (lambdas[0] * x**2 + lambdas[1] * y**2)`` (minimum at the origin). The
+    paths are stored for ``path_steps`` steps with one byte per coordinate (256
+    levels across the plot: about a pixel at its 700 px width); the losses with one
+    byte per step, in levels of ``decades_per_level`` decades. ``guide``: a fixed
+    reference curve ``(label, loss per step)`` drawn dashed on the loss plot.
+    """
+    import matplotlib.pyplot as plt
+    from bokeh.layouts import column
+    from bokeh.models import ColumnDataSource, Range1d
+    from bokeh.plotting import figure
+
+    color = color_for(label)
+    grid = tuple(len(a.values) for a in axes)
+    start = tuple(a.start for a in axes)
+    steps = losses.shape[-1] - 1
+    lambdas = np.asarray(lambdas, dtype=float)
+
+    # -- the interactive plot --------------------------------------------------
+    top = figure(x_range=Range1d(*xlim), y_range=Range1d(*ylim), width=700, height=300,
+                 sizing_mode="scale_width", toolbar_location=None, tools="",
+                 x_axis_label="θ₁", y_axis_label="θ₂", match_aspect=True)
+    corner = 0.5 * (lambdas[0] * max(map(abs, xlim)) ** 2 + lambdas[1] * max(map(abs, ylim)) ** 2)
+    xs, ys = _ellipse_levels(lambdas, np.geomspace(corner * 1e-3, corner, 10))
+    top.multi_line(xs, ys, line_color="#999999", line_width=0.8, line_alpha=0.8)
+    first = paths[start][: path_steps + 1]
+    path = ColumnDataSource({"x": first[:, 0], "y": first[:, 1]}, name=f"{name}-path")
+    top.line("x", "y", source=path, line_color=color, line_width=2)
+    top.scatter("x", "y", source=path, color=color, size=4)
+    origin = paths[(0,) * len(grid)][0]
+    top.scatter([origin[0]], [origin[1]], marker="square", color=color, size=8)
+    top.scatter([0.0], [0.0], marker="star", color=OKABE_ITO["black"], size=16)
+    top.title.text = f"the first {path_steps} steps"
+
+    bottom = figure(x_range=Range1d(0, steps), y_range=Range1d(*loss_range), width=700,
+                    height=260, sizing_mode="scale_width", toolbar_location=None, tools="",
+                    y_axis_type="log", x_axis_label="step t", y_axis_label="loss L(θₜ)")
+    curve = ColumnDataSource({"t": np.arange(steps + 1.0), "loss": losses[start]},
+                             name=f"{name}-loss")
+    if guide is not None:
+        bottom.line(np.arange(len(guide[1])), guide[1], line_color=OKABE_ITO["black"],
+                    line_dash="dashed", line_width=1.2, legend_label=guide[0])
+    bottom.line("t", "loss", source=curve, line_color=color, line_width=2, legend_label=label)
+    bottom.yaxis.minor_tick_line_color = None      # a log axis: 8 minor ticks per decade
+    bottom.legend.location = "bottom_left"
+    bottom.legend.background_fill_alpha = 0.7
+    for fig in (top, bottom):
+        fig.background_fill_color = "white"
+        fig.grid.grid_line_alpha = 0.35
+        fig.min_border_left = 60
+    layout = column(top, bottom, sizing_mode="stretch_width")
+
+    # -- the still: the first grid point shown, in the course's matplotlib style --
+    still, (ax1, ax2) = plt.subplots(2, 1, figsize=(6.4, 6.0), height_ratios=(1, 1.1))
+    contour_with_trajectories(
+        lambda a, b: 0.5 * (lambdas[0] * a**2 + lambdas[1] * b**2),
+        {label: first}, xlim=xlim, ylim=ylim, minimum=(0, 0), ax=ax1)
+    ax1.set_title(f"the first {path_steps} steps")
+    series = {label: losses[start]}
+    if guide is not None:
+        series = {guide[0]: guide[1], **series}
+    line_plot(series, xlabel="step $t$", ylabel=r"loss $L(\theta_t)$", logy=True, ax=ax2)
+    ax2.set_ylim(*loss_range)
+    ax2.set_xlim(0, steps)
+
+    lo = np.log10(loss_range[0]) - 2
+    return explorable(
+        name, layout, axes,
+        {f"{name}-path": {"x": (paths[..., : path_steps + 1, 0], _screen_encoding(xlim)),
+                          "y": (paths[..., : path_steps + 1, 1], _screen_encoding(ylim))},
+         f"{name}-loss": {"loss": (losses, Encoding(decades_per_level, lo, "uint8", log=True))}},
+        still=still, alt=alt, readouts=readouts, note=note,
+    )
