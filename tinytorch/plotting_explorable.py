@@ -52,6 +52,7 @@ import html
 import io
 import json
 import re
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -65,6 +66,7 @@ __all__ = [
     "GridAxis",
     "Encoding",
     "Explorable",
+    "Frame",
     "explorable",
     "path_and_loss_explorable",
 ]
@@ -91,6 +93,13 @@ class GridAxis:
         Index of the value shown first.
     fmt
         Format spec of the value printed beside the slider.
+    choices
+        Names shown instead of numbers, one per value: the axis becomes a menu
+        (``<select>``), e.g. the optimizer or "Nesterov: off / on".
+    marks
+        ``((value, text), ...)``: labelled ticks under the slider at those values
+        (interpolated between grid values, on a log scale when the values are
+        log-spaced), e.g. ``((2.0, "2/L"),)``.
     """
 
     key: str
@@ -98,9 +107,28 @@ class GridAxis:
     values: Sequence[float]
     start: int = 0
     fmt: str = ".3g"
+    choices: Sequence[str] | None = None
+    marks: Sequence[tuple[float, str]] = ()
+
+    def __post_init__(self):
+        if self.choices is not None and len(self.choices) != len(self.values):
+            raise ValueError(f"axis {self.key}: {len(self.choices)} choices, "
+                             f"{len(self.values)} values")
+        if not 0 <= self.start < len(self.values):
+            raise ValueError(f"axis {self.key}: start {self.start} outside 0..{len(self.values) - 1}")
 
     def labels(self) -> list[str]:
+        if self.choices is not None:
+            return list(self.choices)
         return [format(float(v), self.fmt).replace("-", "\u2212") for v in self.values]
+
+    def position(self, value: float) -> float:
+        """Where ``value`` sits along the slider, from 0 (first) to 1 (last)."""
+        v = np.asarray(self.values, dtype=float)
+        log = bool(np.all(v > 0)) and len(v) > 2 and np.allclose(np.diff(np.log(v)),
+                                                                 np.log(v[1] / v[0]))
+        f = np.log if log else (lambda x: x)
+        return float(np.interp(f(value), f(v), np.arange(len(v)))) / (len(v) - 1)
 
 
 @dataclass(frozen=True)
@@ -110,12 +138,15 @@ class Encoding:
     ``log=True`` stores ``log10(value)`` instead (for losses spanning 40 decades);
     the page then shows ``10 ** (offset + scale * q)``. Values outside what the
     integer type holds are clipped (e.g. a diverging run leaves the plot).
+    ``gaps=True`` keeps NaN: the largest integer is reserved for it (a line drawn
+    through a NaN breaks there, so several curves can share one column).
     """
 
     scale: float
     offset: float = 0.0
     dtype: str = "int16"
     log: bool = False
+    gaps: bool = False
 
     def encode(self, values: np.ndarray) -> np.ndarray:
         v = np.asarray(values, dtype=float)
@@ -123,16 +154,42 @@ class Encoding:
             with np.errstate(divide="ignore"):
                 v = np.log10(np.abs(v))
         info = np.iinfo(self.dtype)
+        top = info.max - 1 if self.gaps else info.max
         q = np.rint((v - self.offset) / self.scale)
-        q = np.nan_to_num(q, nan=info.max, posinf=info.max, neginf=info.min)
-        return np.clip(q, info.min, info.max).astype(self.dtype)
+        missing = np.isnan(q)
+        q = np.clip(np.nan_to_num(q, nan=top, posinf=top, neginf=info.min), info.min, top)
+        if self.gaps:
+            q[missing] = info.max
+        return q.astype(self.dtype)
 
     def decode(self, q: np.ndarray) -> np.ndarray:
-        v = self.offset + self.scale * np.asarray(q, dtype=float)
-        return 10.0**v if self.log else v
+        q = np.asarray(q)
+        v = self.offset + self.scale * q.astype(float)
+        v = 10.0**v if self.log else v
+        if self.gaps:
+            v[q == np.iinfo(self.dtype).max] = np.nan
+        return v
 
     def spec(self) -> dict:
-        return {"scale": self.scale, "offset": self.offset, "dtype": self.dtype, "log": self.log}
+        spec = {"scale": self.scale, "offset": self.offset, "dtype": self.dtype,
+                "log": self.log}
+        if self.gaps:
+            spec["gap"] = int(np.iinfo(self.dtype).max)
+        return spec
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Columns of one data source that depend on only some of the grid's axes.
+
+    ``columns`` as in :func:`explorable`, but each array has shape
+    ``(*[len(axis) for axis in axes], length)``: e.g. a valley's contour lines
+    depend on the condition number, not on the learning rate, and are stored once
+    per condition number.
+    """
+
+    columns: Mapping[str, tuple[np.ndarray, Encoding]]
+    axes: Sequence[str]
 
 
 @dataclass
@@ -178,41 +235,45 @@ def _png_bytes(fig, colors: int = 48) -> bytes:
 _SCRIPT = """(function () {
   var NAME = %(name)s;
   var root = document.getElementById(NAME);
-  function decode(b64, dtype) {
+  function inflate(b64) {
+    // the columns are zlib streams: the browser inflates them (no library needed)
     var bin = atob(b64), bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    var T = {int16: Int16Array, uint8: Uint8Array, int8: Int8Array,
-             uint16: Uint16Array, float32: Float32Array}[dtype];
-    return new T(bytes.buffer);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).arrayBuffer();
   }
+  var TYPES = {int16: Int16Array, uint8: Uint8Array, int8: Int8Array,
+               uint16: Uint16Array, float32: Float32Array};
   function start() {
-    if (!(window.Bokeh && window.Bokeh.embed)) return;  // no BokehJS: the still stays
+    if (!(window.Bokeh && window.Bokeh.embed && window.DecompressionStream)) return;  // the still stays
     var cfg = JSON.parse(document.getElementById(NAME + "-data").textContent);
-    var stores = cfg.frames.map(function (f) {
-      return f.columns.map(function (c) { return decode(c.data, c.encoding.dtype); });
-    });
-    var inputs = Array.prototype.slice.call(root.querySelectorAll("input[type=range]"));
-    Promise.resolve(Bokeh.embed.embed_item(cfg.item, NAME + "-plot")).then(function () {
+    var columns = [];
+    cfg.frames.forEach(function (f) { f.columns.forEach(function (c) { columns.push(c); }); });
+    var controls = Array.prototype.slice.call(root.querySelectorAll("[data-axis]"));
+    Promise.all(columns.map(function (c) { return inflate(c.data); })).then(function (buffers) {
+      columns.forEach(function (c, j) { c.q = new TYPES[c.encoding.dtype](buffers[j]); });
+      return Bokeh.embed.embed_item(cfg.item, NAME + "-plot");
+    }).then(function () {
       var doc = Bokeh.documents.filter(function (d) {
         return d.get_model_by_name(cfg.frames[0].source) !== null;
       }).pop();
       function update() {
-        // the flat index of the chosen grid point: a lookup, nothing is computed
-        var k = 0;
-        inputs.forEach(function (input, a) {
-          var i = Number(input.value);
-          k = k * cfg.axes[a].n + i;
-          root.querySelector("output[data-key=" + cfg.axes[a].key + "]").textContent =
-            cfg.axes[a].labels[i];
+        // the chosen grid point's index in each frame: a lookup, nothing is computed
+        var chosen = controls.map(function (control, a) {
+          var i = Number(control.value), out = root.querySelector("output[data-key=" + cfg.axes[a].key + "]");
+          if (out) out.textContent = cfg.axes[a].labels[i];
+          return i;
         });
-        cfg.frames.forEach(function (f, s) {
+        var k = chosen.reduce(function (acc, i, a) { return acc * cfg.axes[a].n + i; }, 0);
+        cfg.frames.forEach(function (f) {
           var data = {}, L = f.length;
+          var kf = f.axes.reduce(function (acc, a) { return acc * cfg.axes[a].n + chosen[a]; }, 0);
           Object.keys(f.fixed).forEach(function (c) { data[c] = f.fixed[c]; });
-          f.columns.forEach(function (c, j) {
-            var q = stores[s][j], e = c.encoding, out = new Float64Array(L);
+          f.columns.forEach(function (c) {
+            var e = c.encoding, out = new Float64Array(L);
             for (var t = 0; t < L; t++) {
-              var v = e.offset + e.scale * q[k * L + t];
-              out[t] = e.log ? Math.pow(10, v) : v;
+              var q = c.q[kf * L + t], v = e.offset + e.scale * q;
+              out[t] = (e.gap !== undefined && q === e.gap) ? NaN : (e.log ? Math.pow(10, v) : v);
             }
             data[c.name] = out;
           });
@@ -223,7 +284,10 @@ _SCRIPT = """(function () {
         });
         root.setAttribute("data-index", String(k));
       }
-      inputs.forEach(function (input) { input.addEventListener("input", update); });
+      controls.forEach(function (control) {
+        control.addEventListener("input", update);
+        control.addEventListener("change", update);
+      });
       update();
       root.querySelector(".explorable-controls").hidden = false;
       var still = root.querySelector(".explorable-still");
@@ -236,11 +300,34 @@ _SCRIPT = """(function () {
 })();"""
 
 
+def _control(name: str, axis: GridAxis) -> str:
+    """The HTML of one axis: a slider with its value (and marks), or a menu."""
+    esc = html.escape
+    if axis.choices is not None:
+        options = "".join(f'<option value="{i}"{" selected" if i == axis.start else ""}>'
+                          f"{esc(c)}</option>" for i, c in enumerate(axis.choices))
+        return (f'<label class="explorable-slider">{esc(axis.label)} '
+                f'<select data-axis data-key="{axis.key}" aria-label="{esc(axis.label)}">'
+                f"{options}</select></label>")
+    # a mark sits where the slider's thumb centre would be: 8 px in from each end
+    marks = "".join(
+        f'<span class="explorable-mark" style="left: calc(8px + (100% - 16px) * '
+        f'{axis.position(value):.4f})">{esc(text)}</span>'
+        for value, text in axis.marks)
+    marked = " marked" if axis.marks else ""
+    track = (f'<span class="explorable-track{marked}"><input type="range" min="0" '
+             f'max="{len(axis.values) - 1}" step="1" value="{axis.start}" data-axis '
+             f'data-key="{axis.key}" aria-label="{esc(axis.label)}">{marks}</span>')
+    return (f'<label class="explorable-slider">{esc(axis.label)} = '
+            f'<output data-key="{axis.key}">{esc(axis.labels()[axis.start])}</output>'
+            f"{track}</label>")
+
+
 def explorable(
     name: str,
     layout,
     axes: Sequence[GridAxis],
-    frames: Mapping[str, Mapping[str, tuple[np.ndarray, Encoding]]],
+    frames: Mapping[str, Mapping[str, tuple[np.ndarray, Encoding]] | Frame],
     *,
     still,
     alt: str,
@@ -255,52 +342,71 @@ def explorable(
         A CSS-safe id, unique on the page (``"mom-playground"``).
     layout
         The Bokeh model to show. Its ``ColumnDataSource`` named ``source`` (for each
-        key of ``frames``) is what the sliders refill.
+        key of ``frames``) is what the controls refill.
     axes
-        The grid's axes, one slider each, in the order of the data's leading dims.
+        The grid's axes, one control each, in the order of the data's leading dims.
     frames
         ``{source name: {column: (array, encoding)}}``; every array has shape
-        ``(*grid shape, length)``: one curve per grid point.
+        ``(*grid shape, length)``: one curve per grid point. A :class:`Frame`
+        instead stores columns that depend on some of the axes only.
     still
         A matplotlib figure: the still shown where BokehJS is missing (closed here).
     alt
         Alt text of the still (what the figure shows).
     readouts
-        ``{key: (label, strings)}``: text beside the sliders, one string per grid
+        ``{key: (label, strings)}``: text beside the controls, one string per grid
         point (``strings`` flattened in the grid's C order).
     note
         Fixed text after the readouts (e.g. the predicted value they compare with).
+
+    The columns are stored as zlib streams (base64) that the browser inflates with
+    its built-in ``DecompressionStream``; :attr:`Explorable.data_bytes` counts the
+    compressed bytes.
     """
     import matplotlib.pyplot as plt
     from bokeh.embed import json_item
 
+    keys = [a.key for a in axes]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"axis keys repeat: {keys}")
     shape = tuple(len(a.values) for a in axes)
     readouts = dict(readouts or {})
     config_frames = []
     data_bytes = 0
-    for source, columns in frames.items():
+    for source, frame in frames.items():
+        if not isinstance(frame, Frame):
+            frame = Frame(frame, keys)
+        unknown = [k for k in frame.axes if k not in keys]
+        if unknown:
+            raise ValueError(f"{source}: no axis named {unknown[0]!r} (axes: {keys})")
+        depends = [keys.index(k) for k in frame.axes]
+        frame_shape = tuple(shape[a] for a in depends)
         entries = []
         length = None
-        for column, (values, encoding) in columns.items():
+        for column, (values, encoding) in frame.columns.items():
             values = np.asarray(values)
-            if values.shape[:-1] != shape:
-                raise ValueError(f"{source}.{column}: shape {values.shape}, grid {shape}")
+            if values.shape[:-1] != frame_shape:
+                raise ValueError(f"{source}.{column}: shape {values.shape}, grid {frame_shape}")
+            if length is not None and values.shape[-1] != length:
+                raise ValueError(f"{source}.{column}: length {values.shape[-1]}, "
+                                 f"the source's other columns have {length}")
             length = values.shape[-1]
             q = encoding.encode(values).astype(np.dtype(encoding.dtype).newbyteorder("<"))
-            data_bytes += q.nbytes
+            packed = zlib.compress(q.tobytes(), 9)
+            data_bytes += len(packed)
             entries.append({
                 "name": column,
                 "encoding": encoding.spec(),
-                "data": base64.b64encode(q.tobytes()).decode("ascii"),
+                "data": base64.b64encode(packed).decode("ascii"),
             })
         # the source's other columns (e.g. the step numbers) never change: stored once
         model = layout.select_one({"name": source})
         if model is None:
             raise ValueError(f"the layout has no ColumnDataSource named {source!r}")
         fixed = {c: np.asarray(v, dtype=float).tolist()
-                 for c, v in model.data.items() if c not in columns}
-        config_frames.append({"source": source, "length": length, "columns": entries,
-                              "fixed": fixed})
+                 for c, v in model.data.items() if c not in frame.columns}
+        config_frames.append({"source": source, "length": length, "axes": depends,
+                              "columns": entries, "fixed": fixed})
     for key, (_, strings) in readouts.items():
         if len(strings) != int(np.prod(shape)):
             raise ValueError(f"readout {key}: {len(strings)} strings, grid has {np.prod(shape)}")
@@ -317,13 +423,7 @@ def explorable(
     png = _png_bytes(still)
     plt.close(still)
     esc = html.escape
-    sliders = "".join(
-        f'<label class="explorable-slider">{esc(a.label)} = '
-        f'<output data-key="{a.key}">{esc(a.labels()[a.start])}</output>'
-        f'<input type="range" min="0" max="{len(a.values) - 1}" step="1" value="{a.start}"'
-        f' data-key="{a.key}" aria-label="{esc(a.label)}"></label>'
-        for a in axes
-    )
+    controls = "".join(_control(name, a) for a in axes)
     start = int(np.ravel_multi_index([a.start for a in axes], shape))
     text = "".join(
         f'<span class="explorable-readout">{esc(label)}: '
@@ -332,7 +432,7 @@ def explorable(
     )
     html_text = (
         f'<div class="explorable" id="{name}" {MARKER}="{name}">\n'
-        f'<div class="explorable-controls" hidden>{sliders}'
+        f'<div class="explorable-controls" hidden>{controls}'
         f'<p class="explorable-readouts">{text}{esc(note)}</p></div>\n'
         f'<div class="explorable-plot" id="{name}-plot"></div>\n'
         f'<img class="explorable-still" alt="{esc(alt)}" '
