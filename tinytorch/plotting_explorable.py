@@ -336,6 +336,10 @@ def explorable(
 ) -> Explorable:
     """Make an :class:`Explorable` from a Bokeh layout and precomputed data.
 
+    The columns are stored as zlib streams (base64) that the browser inflates with
+    its built-in ``DecompressionStream``; the explorable's ``data_bytes`` counts the
+    compressed bytes.
+
     Parameters
     ----------
     name
@@ -358,10 +362,6 @@ def explorable(
         point (``strings`` flattened in the grid's C order).
     note
         Fixed text after the readouts (e.g. the predicted value they compare with).
-
-    The columns are stored as zlib streams (base64) that the browser inflates with
-    its built-in ``DecompressionStream``; :attr:`Explorable.data_bytes` counts the
-    compressed bytes.
     """
     import matplotlib.pyplot as plt
     from bokeh.embed import json_item
