@@ -75,6 +75,18 @@ def test_playground_slider_changes_the_plot(browser, server):  # noqa: F811
         slider.press("Home")
         page.wait_for_timeout(200)
         assert root.locator("[data-readout=rate]").inner_text() == "diverges"
+
+        # back to (eta*, beta*), then the menu: Nesterov's form diverges there
+        slider.fill("10")
+        page.wait_for_timeout(200)
+        heavy_ball = page.evaluate(PLOTTED)
+        assert heavy_ball == before
+        root.locator("select[data-key=form]").select_option(label="Nesterov")
+        page.wait_for_timeout(300)
+        nesterov = page.evaluate(PLOTTED)
+        assert nesterov["x"] != before["x"] and nesterov["loss"] != before["loss"]
+        assert root.locator("[data-readout=rate]").inner_text() == "diverges"
+        root.screenshot(path=str(SCREENSHOTS / "explorable-momentum-nesterov.png"))
         assert not visit.errors, visit.errors
         assert not visit.offsite, visit.offsite
     finally:
@@ -99,19 +111,28 @@ def test_playground_still_without_bokehjs(browser, server):  # noqa: F811
         visit.close()
 
 
-def test_playground_page_weight():
-    """What the explorable adds to its chapter (its HTML, data and still included,
-    plus the BokehJS the page loads) stays within the budget."""
+def explorable_pages(site):
+    """The built pages that carry an explorable figure."""
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                  if '<div class="explorable"' in p.read_text())
+
+
+def test_every_explorable_page_within_its_weight_budget():
+    """What the explorables add to each chapter (their HTML, data and stills, plus
+    the BokehJS the page loads) stays within the budget."""
     site = built_site()
-    html = (site / PAGE).read_text()
-    scripts = re.findall(r'src="\.\./(_static/bokeh/[^"?]+)', html)
-    assert scripts, "the page does not load BokehJS from _static/bokeh"
-    figures = re.findall(r'<div class="explorable".*?</script>\s*</div>', html, re.S)
-    assert len(figures) == 1
-    added = sum(len(f.encode()) for f in figures)
-    added += sum((site / s).stat().st_size for s in scripts)
-    assert added <= BUDGET_BYTES, f"{added:,} bytes"
-    assert "cdn.bokeh.org" not in html
+    pages = explorable_pages(site)
+    assert PAGE in pages
+    for page in pages:
+        html = (site / page).read_text()
+        scripts = re.findall(r'src="(?:\.\./)*(_static/bokeh/[^"?]+)', html)
+        assert scripts, f"{page} does not load BokehJS from _static/bokeh"
+        figures = re.findall(r'<div class="explorable".*?</script>\s*</div>', html, re.S)
+        assert figures, page
+        added = sum(len(f.encode()) for f in figures)
+        added += sum((site / s).stat().st_size for s in scripts)
+        assert added <= BUDGET_BYTES, f"{page}: {added:,} bytes"
+        assert "cdn.bokeh.org" not in html
 
 
 def test_bokehjs_only_on_pages_with_an_explorable():
@@ -119,4 +140,4 @@ def test_bokehjs_only_on_pages_with_an_explorable():
     site = built_site()
     loading = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
                      if re.search(r'<script[^>]+src="[^"]*_static/bokeh/', p.read_text()))
-    assert loading == [PAGE]
+    assert PAGE in loading and loading == explorable_pages(site)
