@@ -1,4 +1,9 @@
-"""Two small real datasets for the chapters (shipped inside scikit-learn: no download).
+"""Two small real datasets for the chapters, shipped inside tinytorch (no download).
+
+The arrays in ``tinytorch/data/`` are scikit-learn's ``load_digits()`` (the UCI
+optical digits, 8x8 images) and ``load_diabetes(scaled=False)`` (Efron et al.,
+2004), copied exactly by ``tools/make_datasets.py``, so the chapters need only
+numpy: also in the browser (Pyodide) or where scikit-learn is not installed.
 
 Each loader returns a `Split` of Tensors (X_train, y_train, X_test, y_test):
 a fixed-seed shuffled split, features standardized with the *training*
@@ -8,6 +13,7 @@ mean and standard deviation (so no test information leaks into training).
     model(data.X_train)          # or: X_train, y_train, X_test, y_test = load_digits()
 """
 import math
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -22,14 +28,22 @@ class Split(NamedTuple):
     y_test: Tensor
 
 
-def _sklearn_datasets():
-    try:
-        from sklearn import datasets
-    except ImportError:
-        raise ImportError(
-            "tinytorch.datasets reads its data from scikit-learn: pip install scikit-learn"
-        ) from None
-    return datasets
+_DATA = Path(__file__).parent / "data"
+
+#: The ten baseline measurements of the diabetes data, in column order.
+DIABETES_FEATURES = ("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6")
+
+
+def _arrays(name):
+    with np.load(_DATA / f"{name}.npz") as stored:        # plain arrays, no pickles
+        return {key: stored[key] for key in stored.files}
+
+
+def digit_images():
+    """The 1797 raw digit images and labels: ``(images, labels)``, uint8 (n, 8, 8)
+    pixels 0..16 and int64 (n,) classes, in the order the splits index them."""
+    arrays = _arrays("digits")
+    return arrays["images"], arrays["target"].astype(np.int64)
 
 
 def _shuffled_split(n, test_fraction, seed):
@@ -53,12 +67,13 @@ def load_digits(test_fraction=0.2, seed=0):
 
     X: float32 (n, 64), standardized pixels. y: int64 (n,) classes 0–9.
     """
-    bunch = _sklearn_datasets().load_digits()
-    train, test = _shuffled_split(len(bunch.target), test_fraction, seed)
-    X_train, X_test = _standardize(bunch.data[train], bunch.data[test])
+    images, labels = digit_images()
+    pixels = images.reshape(len(labels), 64).astype(np.float64)
+    train, test = _shuffled_split(len(labels), test_fraction, seed)
+    X_train, X_test = _standardize(pixels[train], pixels[test])
     return Split(
-        as_tensor(X_train.astype(np.float32)), as_tensor(bunch.target[train].astype(np.int64)),
-        as_tensor(X_test.astype(np.float32)), as_tensor(bunch.target[test].astype(np.int64)),
+        as_tensor(X_train.astype(np.float32)), as_tensor(labels[train]),
+        as_tensor(X_test.astype(np.float32)), as_tensor(labels[test]),
     )
 
 
@@ -70,10 +85,11 @@ def load_diabetes(test_fraction=0.2, seed=0):
     MSELoss against a (n, 1) prediction. Multiply by the train std of the raw target
     (≈ 77) to read errors in the original units.
     """
-    bunch = _sklearn_datasets().load_diabetes(scaled=False)
-    train, test = _shuffled_split(len(bunch.target), test_fraction, seed)
-    X_train, X_test = _standardize(bunch.data[train], bunch.data[test])
-    y_train, y_test = _standardize(bunch.target[train, None], bunch.target[test, None])
+    arrays = _arrays("diabetes")
+    data, target = arrays["data"], arrays["target"]
+    train, test = _shuffled_split(len(target), test_fraction, seed)
+    X_train, X_test = _standardize(data[train], data[test])
+    y_train, y_test = _standardize(target[train, None], target[test, None])
     return Split(
         as_tensor(X_train.astype(np.float32)), as_tensor(y_train.astype(np.float32)),
         as_tensor(X_test.astype(np.float32)), as_tensor(y_test.astype(np.float32)),

@@ -1,10 +1,43 @@
-"""The real datasets: sizes, dtypes, standardization with train statistics, fixed split."""
+"""The real datasets: sizes, dtypes, standardization with train statistics, fixed split;
+shipped inside tinytorch, equal to scikit-learn's, loadable without scikit-learn."""
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-pytest.importorskip("sklearn")
+from tinytorch.datasets import (DIABETES_FEATURES, Split, digit_images, load_diabetes,
+                                load_digits)
 
-from tinytorch.datasets import Split, load_diabetes, load_digits  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_shipped_arrays_equal_scikit_learns():
+    datasets = pytest.importorskip("sklearn.datasets")
+    images, labels = digit_images()
+    digits = datasets.load_digits()
+    assert images.dtype == np.uint8 and labels.dtype == np.int64
+    assert np.array_equal(images, digits.images) and np.array_equal(labels, digits.target)
+    diabetes = datasets.load_diabetes(scaled=False)
+    assert DIABETES_FEATURES == tuple(diabetes.feature_names)
+    split = load_diabetes(test_fraction=0.5, seed=3)
+    order = np.random.default_rng(3).permutation(442)
+    raw = diabetes.data[order[221:]]
+    expected = (raw - raw.mean(axis=0)) / raw.std(axis=0)
+    np.testing.assert_array_equal(split.X_train.numpy(), expected.astype(np.float32))
+    check = subprocess.run([sys.executable, str(ROOT / "tools" / "make_datasets.py"), "--check"],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+
+
+def test_loading_needs_no_scikit_learn():
+    code = ("import sys; sys.modules['sklearn'] = None\n"   # any import of it now fails
+            "from tinytorch.datasets import load_digits, load_diabetes\n"
+            "print(load_digits().X_test.shape, load_diabetes().y_train.shape)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "(360, 64) (353, 1)"
 
 
 def test_digits_split():
