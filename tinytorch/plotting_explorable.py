@@ -310,9 +310,11 @@ def _control(name: str, axis: GridAxis) -> str:
                 f'<select data-axis data-key="{axis.key}" aria-label="{esc(axis.label)}">'
                 f"{options}</select></label>")
     # a mark sits where the slider's thumb centre would be: 8 px in from each end
+    # past the middle, the label goes left of its tick so that it stays on the slider
     marks = "".join(
-        f'<span class="explorable-mark" style="left: calc(8px + (100% - 16px) * '
-        f'{axis.position(value):.4f})">{esc(text)}</span>'
+        f'<span class="explorable-mark{" before" if axis.position(value) > 0.5 else ""}" '
+        f'style="left: calc(8px + (100% - 16px) * {axis.position(value):.4f})">'
+        f"{esc(text)}</span>"
         for value, text in axis.marks)
     marked = " marked" if axis.marks else ""
     track = (f'<span class="explorable-track{marked}"><input type="range" min="0" '

@@ -96,6 +96,9 @@ def valley_explorable(
 ) -> Explorable:
     """Paths on the contours of a valley that changes with the grid, and loss per step.
 
+    The parameters not listed below are those of
+    :func:`tinytorch.plotting_explorable.explorable`.
+
     Parameters
     ----------
     axes
@@ -117,8 +120,6 @@ def valley_explorable(
         The loss axis (log scale); losses are stored with one byte per step.
     levels
         Contour lines per valley.
-
-    The other parameters are those of :func:`tinytorch.plotting_explorable.explorable`.
     """
     import matplotlib.pyplot as plt
     from bokeh.layouts import column

@@ -85,7 +85,9 @@ def test_gd_playground_sliders_change_the_plot(browser, server):  # noqa: F811
         assert mark.count() == 1 and mark.is_visible()
         box, track = mark.bounding_box(), eta.bounding_box()
         thumb = lambda i: track["x"] + 8 + (track["width"] - 16) * i / (N_ETA - 1)  # noqa: E731
-        assert thumb(21) < box["x"] + 1 < thumb(22), (box, track)   # its tick is its left edge
+        # its tick is the label's right edge (past the middle the label sits left of it)
+        assert "before" in (mark.get_attribute("class") or "")
+        assert thumb(21) < box["x"] + box["width"] - 1 < thumb(22), (box, track)
 
         start = page.evaluate(PLOTTED, NAME)
         assert len(start["x"]) == 41 and len(start["loss"]) == 101 == len(start["t"])

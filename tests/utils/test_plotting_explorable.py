@@ -146,7 +146,8 @@ def test_choices_make_a_menu_and_marks_sit_at_their_value():
     assert '<option value="1" selected>Adam</option>' in html
     # 2.0 on a log axis 0.01 .. 10 (3 decades): log10(200) / 3 of the way along
     position = np.log10(200) / 3
-    assert f"(100% - 16px) * {position:.4f})\">2/L</span>" in html
+    assert ('class="explorable-mark before" style="left: calc(8px + (100% - 16px) * '
+            f'{position:.4f})">2/L</span>') in html
     assert GridAxis("a", "a", [0.0, 1.0, 2.0]).position(0.5) == 0.25   # linear axis
     with pytest.raises(ValueError, match="2 choices, 3 values"):
         GridAxis("a", "a", [0, 1, 2], choices=["x", "y"])
