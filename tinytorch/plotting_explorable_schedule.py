@@ -67,6 +67,7 @@ def schedule_explorable(
     lr_label: str = "learning rate η",
     loss_label: str = "training loss",
     loss_legend: str | None = None,
+    start_label: str = "at the start",
     step_label: str = "step",
 ) -> Explorable:
     """The learning rate against step and the training loss it produced.
@@ -88,21 +89,23 @@ def schedule_explorable(
         Top of the rate's (linear) axis; rates are stored with 256 levels up to it.
     loss_range
         The loss axis (log scale); losses outside it are stored just outside it.
-    start_loss
-        Drawn as a dashed line "loss at the start": a run above it lost ground.
+    start_loss, start_label
+        A dashed line at ``start_loss`` and its legend entry: a run that ends
+        above it lost ground.
     readouts, note
         As in :func:`tinytorch.plotting_explorable.explorable`.
     lr_label, loss_label, step_label
         Axis labels (the step axis is shared).
     loss_legend
-        The loss curve's legend entry (default: ``loss_label``).
+        The loss curve's legend entry (default: ``loss_label``). The legend sits
+        below the plot, where no curve can pass under it.
 
     The figure opens at the axes' ``start`` values; the still (shown where
     BokehJS is missing) draws the same grid point in the course's matplotlib style.
     """
     import matplotlib.pyplot as plt
     from bokeh.layouts import column
-    from bokeh.models import ColumnDataSource, Range1d
+    from bokeh.models import ColumnDataSource, Legend, LegendItem, Range1d
     from bokeh.plotting import figure
 
     grid = tuple(len(a.values) for a in axes)
@@ -121,24 +124,30 @@ def schedule_explorable(
     # -- the interactive plot: one source per curve, refilled by the controls --
     common = dict(width=700, sizing_mode="scale_width", toolbar_location=None, tools="")
     x_range = Range1d(0, steps)
-    top = figure(x_range=x_range, y_range=Range1d(0, lr_max), height=230,
+    top = figure(x_range=x_range, y_range=Range1d(0, lr_max), height=200,
                  y_axis_label=lr_label, **common)
     rate = ColumnDataSource({"t": np.arange(steps, dtype=float), "lr": lrs[start]},
                             name=f"{name}-lr")
     top.line("t", "lr", source=rate, line_color=LR_COLOR, line_width=2)
 
-    bottom = figure(x_range=x_range, y_range=Range1d(*loss_range), height=260,
+    bottom = figure(x_range=x_range, y_range=Range1d(*loss_range), height=360,
                     y_axis_type="log", x_axis_label=step_label, y_axis_label=loss_label,
                     **common)
     curve = ColumnDataSource({"t": loss_steps, "loss": losses[start]}, name=f"{name}-loss")
-    if start_loss is not None:
-        bottom.line([0, steps], [start_loss, start_loss], line_color=GUIDE_COLOR,
-                    line_dash="dashed", line_width=1.2, legend_label="loss at the start")
-    bottom.line("t", "loss", source=curve, line_color=LOSS_COLOR, line_width=2,
-                legend_label=loss_legend)
+    guide = None
+    if start_loss is not None:                     # drawn first: under the curve
+        guide = bottom.line([0, steps], [start_loss, start_loss], line_color=GUIDE_COLOR,
+                            line_dash="dashed", line_width=1.2)
+    items = [LegendItem(label=loss_legend, renderers=[bottom.line(
+        "t", "loss", source=curve, line_color=LOSS_COLOR, line_width=2)])]
+    if guide is not None:
+        items.append(LegendItem(label=start_label, renderers=[guide]))
+    # below the plot, not on it: any run's curve may pass anywhere, and on a
+    # phone the plot is too small to spare a corner
+    bottom.add_layout(Legend(items=items, orientation="horizontal", location="center",
+                             border_line_alpha=0, padding=0, spacing=16,
+                             label_text_font_size="10pt"), "below")
     bottom.yaxis.minor_tick_line_color = None      # a log axis: 8 minor ticks per decade
-    bottom.legend.location = "bottom_left"
-    bottom.legend.background_fill_alpha = 0.7
     for fig in (top, bottom):
         fig.background_fill_color = "white"
         fig.grid.grid_line_alpha = 0.35
@@ -146,14 +155,14 @@ def schedule_explorable(
     layout = column(top, bottom, sizing_mode="stretch_width")
 
     # -- the still: the opening grid point, in the course's matplotlib style --
-    still, (ax_lr, ax_loss) = plt.subplots(2, 1, figsize=(6.4, 5.2), sharex=True,
-                                           height_ratios=(1, 1.15))
+    still, (ax_lr, ax_loss) = plt.subplots(2, 1, figsize=(6.4, 5.8), sharex=True,
+                                           height_ratios=(1, 1.7))
     ax_lr.plot(np.arange(steps), lrs[start], color=LR_COLOR)
     ax_lr.set_ylim(0, lr_max)
     ax_lr.set_ylabel(lr_label)
     if start_loss is not None:
         ax_loss.axhline(start_loss, color=GUIDE_COLOR, linestyle="--", linewidth=1.2,
-                        label="loss at the start")
+                        label=start_label)
     # what the page draws: the stored (quantized) values, off the plot when outside it
     shown = loss_encoding.decode(loss_encoding.encode(losses[start]))
     ax_loss.plot(loss_steps, shown, color=LOSS_COLOR, label=loss_legend)
@@ -162,7 +171,9 @@ def schedule_explorable(
     ax_loss.set_xlim(0, steps)
     ax_loss.set_xlabel(step_label)
     ax_loss.set_ylabel(loss_label)
-    ax_loss.legend(loc="lower left", fontsize=9)
+    handles, labels = ax_loss.get_legend_handles_labels()
+    ax_loss.legend(handles[::-1], labels[::-1], loc="upper center", ncol=2, fontsize=9,
+                   bbox_to_anchor=(0.5, -0.2))     # below the axes, as on the page
     title = ", ".join(f"{a.label} = {a.labels()[a.start]}" for a in axes)
     ax_lr.set_title(title, fontsize=10, fontweight="normal")
 

@@ -38,7 +38,7 @@ def make(**kwargs):
         axes=[GridAxis("shape", "shape", [0, 1], choices=["constant", "linear"]),
               GridAxis("peak", "peak learning rate", peaks, start=1)],
         lrs=lrs, losses=losses, loss_steps=np.arange(POINTS) * 3 + 1.0, lr_max=1.0,
-        start_loss=2.3, alt="alt text", loss_legend="training loss (mean of 3)",
+        start_loss=2.3, alt="alt text", loss_legend="mean of 3 batches",
         readouts={"acc": ("test accuracy", [f"{i} %" for i in range(6)])})
     options.update(kwargs)
     return schedule_explorable("sched-test", **options)
