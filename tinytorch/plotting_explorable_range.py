@@ -9,7 +9,7 @@ with its loss recorded after ``k`` steps. Two sliders choose the rate and ``k``:
   smoothed curves with their suggestions (fixed), the fixed-rate losses after
   ``k`` steps over the whole grid, and the chosen rate;
 * below: the chosen rate's runs against step, one curve per optimizer, with the
-  loss after each ``k`` marked and the chosen ``k`` drawn as a vertical line.
+  loss after each ``k`` marked and the chosen ``k`` drawn as a band.
 
 Everything is precomputed by the chapter (see :func:`lr_range_explorable`); the
 page only looks the runs up (:mod:`tinytorch.plotting_explorable`).
@@ -89,8 +89,7 @@ def lr_range_explorable(
     alt: str,
     start: tuple[int, int] = (0, -1),
     loss_range: tuple[float, float] = (1e-4, 1e1),
-    after_label: str = "loss after k steps",
-    step_label: str = "batch loss",
+    curve_label: str = "fixed rate, after k steps",
     rate_marks: Sequence[tuple[float, str]] = (),
     readouts: Mapping[str, tuple[str, Sequence[str]]] | None = None,
     note: str = "",
@@ -105,10 +104,12 @@ def lr_range_explorable(
         The numbers of steps ``k`` after which a loss was recorded: the second slider.
     after
         ``{optimizer: array (len(checkpoints), len(rates))}``: the loss after
-        ``k`` steps of training at each constant rate (inf for a run that blew up).
+        ``k`` steps of training at each constant rate (inf for a run that blew up):
+        the curve over the rates (legend ``curve_label``), and the open markers
+        of the bottom panel.
     per_step
         ``{optimizer: array (len(rates), steps)}``: each run's loss at every step
-        (NaN where there is none, e.g. after it blew up).
+        (NaN where there is none, e.g. after it blew up): the bottom panel's lines.
     range_tests
         ``{optimizer: {label: test}}``: range tests with ``lrs``, ``smoothed`` and
         ``suggested_lr`` (the profiler's ``LRRangeTest``), drawn in every state.
@@ -117,6 +118,8 @@ def lr_range_explorable(
     loss_range
         The loss axis (log scale) of every panel; losses beyond it are drawn on
         its edge.
+    curve_label
+        The legend of the curves over the rates.
     rate_marks
         Labelled ticks under the rate slider (e.g. the suggested rates).
     readouts, note
@@ -125,7 +128,7 @@ def lr_range_explorable(
     """
     import matplotlib.pyplot as plt
     from bokeh.layouts import column
-    from bokeh.models import ColumnDataSource, Label, Range1d, Span
+    from bokeh.models import ColumnDataSource, Label, Legend, LegendItem, Range1d, Span
     from bokeh.plotting import figure
 
     rates = np.asarray(rates, dtype=float)
@@ -156,6 +159,11 @@ def lr_range_explorable(
     x_encoding = Encoding(1e-3, 0.0, "int16", log=True)   # a rate, to 0.001 decade
 
     def common(fig):
+        fig.legend.location = "bottom_left"
+        fig.legend.background_fill_alpha = 0.7
+        fig.legend.label_text_font_size = "8pt"
+        fig.legend.spacing = 0
+        fig.legend.padding = 4
         fig.background_fill_color = "white"
         fig.grid.grid_line_alpha = 0.35
         fig.min_border_left = 60
@@ -173,7 +181,7 @@ def lr_range_explorable(
     for j, o in enumerate(names):
         color, (dash, (_, marker)) = colors[o], styles[o]
         fig = figure(x_axis_type="log", y_axis_type="log", x_range=Range1d(*rate_lim),
-                     y_range=Range1d(*loss_range), width=700, height=230,
+                     y_range=Range1d(*loss_range), width=700, height=250,
                      sizing_mode="scale_width", toolbar_location=None, tools="",
                      x_axis_label="learning rate η", y_axis_label="loss")
         fig.title.text = o
@@ -191,15 +199,10 @@ def lr_range_explorable(
         fig.line("x", "y", source=chosen_rate, line_color=OKABE_ITO["black"],
                  line_width=_BAND_WIDTH, line_alpha=_BAND_ALPHA)
         fig.line("rate", _key(j), source=curves, line_color=color, line_width=2,
-                 line_dash=_DASH[dash], legend_label=f"{after_label}, fixed rate")
+                 line_dash=_DASH[dash], legend_label=curve_label)
         fig.scatter("rate", _key(j), source=curves, marker=marker, color=color, size=5)
         fig.scatter("rate", _key(j), source=chosen, marker=marker, size=12,
                     fill_color="white", line_color=color, line_width=2.5)
-        fig.legend.location = "bottom_left"
-        fig.legend.background_fill_alpha = 0.7
-        fig.legend.label_text_font_size = "8pt"
-        fig.legend.spacing = 0
-        fig.legend.padding = 4
         common(fig)
         panels.append(fig)
 
@@ -218,17 +221,15 @@ def lr_range_explorable(
     bottom.title.text = "the chosen rate, step by step"
     bottom.line("x", "y", source=chosen_k, line_color=OKABE_ITO["black"],
                 line_width=_BAND_WIDTH, line_alpha=_BAND_ALPHA)
+    items = []
     for j, o in enumerate(names):
         color, (dash, (_, marker)) = colors[o], styles[o]
-        bottom.line("t", _key(j), source=runs, line_color=color, line_width=1.2,
-                    line_dash=_DASH[dash], legend_label=f"{o}: {step_label}")
-        bottom.scatter("k", _key(j), source=marks, marker=marker, size=9, fill_color="white",
-                       line_color=color, line_width=2, legend_label=f"{o}: {after_label}")
-    bottom.legend.location = "bottom_left"
-    bottom.legend.background_fill_alpha = 0.7
-    bottom.legend.label_text_font_size = "8pt"
-    bottom.legend.spacing = 0
-    bottom.legend.padding = 4
+        line = bottom.line("t", _key(j), source=runs, line_color=color, line_width=1.2,
+                           line_dash=_DASH[dash])
+        dots = bottom.scatter("k", _key(j), source=marks, marker=marker, size=9,
+                              fill_color="white", line_color=color, line_width=2)
+        items.append(LegendItem(label=o, renderers=[line, dots]))   # one entry: both glyphs
+    bottom.add_layout(Legend(items=items))
     common(bottom)
     layout = column(*panels, bottom, sizing_mode="stretch_width")
 
@@ -245,7 +246,7 @@ def lr_range_explorable(
                 ax.axvline(test.suggested_lr, color=_TEST_COLOR, lw=1, ls=test_dash)
         ax.axvline(rates[i0], color=OKABE_ITO["black"], lw=_BAND_WIDTH * 0.75, alpha=_BAND_ALPHA)
         ax.plot(rates, after[o][k0], color=color, ls=dash, marker=marker, ms=4,
-                label=f"{after_label}, fixed rate")
+                label=curve_label)
         ax.plot(rates[i0], after[o][k0, i0], marker=marker, ms=10, mfc="white", mec=color,
                 mew=2.2, ls="none")
         ax.set(xscale="log", yscale="log", xlim=rate_lim, ylim=loss_range,
@@ -256,9 +257,10 @@ def lr_range_explorable(
     ax.axvline(checkpoints[k0], color=OKABE_ITO["black"], lw=_BAND_WIDTH * 0.75, alpha=_BAND_ALPHA)
     for o in names:
         color, (dash, (marker, _)) = colors[o], styles[o]
-        ax.plot(t, per_step[o][i0], color=color, ls=dash, lw=1.2, label=f"{o}: {step_label}")
+        ax.plot(t, per_step[o][i0], color=color, ls=dash, lw=1.2, marker=marker, ms=8,
+                mfc="white", mec=color, mew=1.8, markevery=[], label=o)   # the legend's glyphs
         ax.plot(checkpoints, after[o][:, i0], marker=marker, ms=8, mfc="white", mec=color,
-                mew=1.8, ls="none", label=f"{o}: {after_label}")
+                mew=1.8, ls="none")
     ax.set(yscale="log", xlim=step_lim, ylim=loss_range,
            xlabel="step", ylabel="loss",
            title=f"η = {rates[i0]:.3g}, step by step (k = {checkpoints[k0]})")
