@@ -177,12 +177,14 @@ def lr_range_explorable(
     chosen = ColumnDataSource({"rate": [rates[i0]],
                                **{_key(j): [after[o][k0, i0]] for j, o in enumerate(names)}},
                               name=f"{name}-chosen")
+    # Panels stretch to the page's width at a fixed height: on a phone they keep
+    # room for their legends (scaling the whole panel would shrink it to a strip).
     panels = []
     for j, o in enumerate(names):
         color, (dash, (_, marker)) = colors[o], styles[o]
         fig = figure(x_axis_type="log", y_axis_type="log", x_range=Range1d(*rate_lim),
                      y_range=Range1d(*loss_range), width=700, height=250,
-                     sizing_mode="scale_width", toolbar_location=None, tools="",
+                     sizing_mode="stretch_width", toolbar_location=None, tools="",
                      x_axis_label="learning rate η", y_axis_label="loss")
         fig.title.text = o
         for t, (label, test) in enumerate(range_tests[o].items()):
@@ -216,7 +218,7 @@ def lr_range_explorable(
     step_lim = (0, 1.02 * max(steps, checkpoints[-1]))    # the last k stays visible
     bottom = figure(x_range=Range1d(*step_lim), y_axis_type="log",
                     y_range=Range1d(*loss_range), width=700, height=250,
-                    sizing_mode="scale_width", toolbar_location=None, tools="",
+                    sizing_mode="stretch_width", toolbar_location=None, tools="",
                     x_axis_label="step", y_axis_label="loss")
     bottom.title.text = "the chosen rate, step by step"
     bottom.line("x", "y", source=chosen_k, line_color=OKABE_ITO["black"],
