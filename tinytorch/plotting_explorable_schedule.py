@@ -72,12 +72,15 @@ def schedule_explorable(
 ) -> Explorable:
     """The learning rate against step and the training loss it produced.
 
+    The figure opens at the axes' ``start`` values; the still (shown where
+    BokehJS is missing) draws the same grid point in the course's matplotlib style.
+
     Parameters
     ----------
     name
         A CSS-safe id, unique on the page.
     axes
-        The grid's axes (a :class:`GridAxis` with ``choices`` becomes a menu).
+        The grid's axes (a :class:`~tinytorch.plotting_explorable.GridAxis` with ``choices`` becomes a menu).
     lrs
         Shape ``(*grid, steps)``: the rate in force at each optimizer step.
     losses
@@ -99,9 +102,6 @@ def schedule_explorable(
     loss_legend
         The loss curve's legend entry (default: ``loss_label``). The legend sits
         below the plot, where no curve can pass under it.
-
-    The figure opens at the axes' ``start`` values; the still (shown where
-    BokehJS is missing) draws the same grid point in the course's matplotlib style.
     """
     import matplotlib.pyplot as plt
     from bokeh.layouts import column
