@@ -300,6 +300,14 @@ _SCRIPT = """(function () {
 })();"""
 
 
+def _label_before(marks: Sequence[tuple[float, str]], i: int) -> bool:
+    """Whether mark ``i`` of the sorted ``(position, text)`` marks puts its label
+    left of its tick: near the slider's right end, or crowded by the next mark."""
+    position = marks[i][0]
+    crowded = i + 1 < len(marks) and marks[i + 1][0] - position < 0.15
+    return position > 0.8 or crowded
+
+
 def _control(name: str, axis: GridAxis) -> str:
     """The HTML of one axis: a slider with its value (and marks), or a menu."""
     esc = html.escape
@@ -310,12 +318,13 @@ def _control(name: str, axis: GridAxis) -> str:
                 f'<select data-axis data-key="{axis.key}" aria-label="{esc(axis.label)}">'
                 f"{options}</select></label>")
     # a mark sits where the slider's thumb centre would be: 8 px in from each end
-    # past the middle, the label goes left of its tick so that it stays on the slider
+    # a label sits right of its tick, or left of it near the slider's end or when
+    # the next mark is close (so that neighbouring labels do not overlap)
+    where = sorted((axis.position(value), text) for value, text in axis.marks)
     marks = "".join(
-        f'<span class="explorable-mark{" before" if axis.position(value) > 0.5 else ""}" '
-        f'style="left: calc(8px + (100% - 16px) * {axis.position(value):.4f})">'
-        f"{esc(text)}</span>"
-        for value, text in axis.marks)
+        f'<span class="explorable-mark{" before" if _label_before(where, i) else ""}" '
+        f'style="left: calc(8px + (100% - 16px) * {position:.4f})">{esc(text)}</span>'
+        for i, (position, text) in enumerate(where))
     marked = " marked" if axis.marks else ""
     track = (f'<span class="explorable-track{marked}"><input type="range" min="0" '
              f'max="{len(axis.values) - 1}" step="1" value="{axis.start}" data-axis '

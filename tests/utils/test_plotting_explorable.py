@@ -146,10 +146,17 @@ def test_choices_make_a_menu_and_marks_sit_at_their_value():
     assert '<option value="1" selected>Adam</option>' in html
     # 2.0 on a log axis 0.01 .. 10 (3 decades): log10(200) / 3 of the way along
     position = np.log10(200) / 3
-    assert ('class="explorable-mark before" style="left: calc(8px + (100% - 16px) * '
+    assert ('class="explorable-mark" style="left: calc(8px + (100% - 16px) * '
             f'{position:.4f})">2/L</span>') in html
     assert GridAxis("a", "a", [0.0, 1.0, 2.0]).position(0.5) == 0.25   # linear axis
     with pytest.raises(ValueError, match="2 choices, 3 values"):
         GridAxis("a", "a", [0, 1, 2], choices=["x", "y"])
     with pytest.raises(ValueError, match="start 3 outside 0..2"):
         GridAxis("a", "a", [0, 1, 2], start=3)
+
+
+def test_mark_labels_avoid_the_end_and_each_other():
+    from tinytorch.plotting_explorable import _label_before
+
+    marks = [(0.10, "alone"), (0.60, "Adam"), (0.68, "momentum"), (0.95, "end")]
+    assert [_label_before(marks, i) for i in range(4)] == [False, True, False, True]
