@@ -36,11 +36,14 @@ class Valley:
 
     ``turn`` is an orthogonal 2 × 2 matrix: the identity for a valley aligned
     with the axes, a rotation for a turned one. The minimum is at the origin.
+    ``title`` heads the valley's panel; ``legend`` (default: the title) names its
+    line style on the loss panel, where a short word keeps the legend narrow.
     """
 
     title: str
     curvature: tuple[float, float]
     turn: tuple[tuple[float, float], tuple[float, float]] = ((1.0, 0.0), (0.0, 1.0))
+    legend: str | None = None
 
     def loss(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """The loss on coordinate grids (for contour plots)."""
@@ -195,9 +198,12 @@ def valleys_explorable(
         # (Bokeh draws no legend sample for a line without data)
         line = bottom.line([-2.0, -1.0], [1.0, 1.0], line_color=OKABE_ITO["black"],
                            line_dash=VALLEY_DASHES[v], line_width=2)
-        items.append(LegendItem(label=valley.title, renderers=[line]))
+        items.append(LegendItem(label=valley.legend or valley.title, renderers=[line]))
+    # small type and samples: the legend's width does not shrink with a phone's screen
     bottom.add_layout(Legend(items=items, orientation="horizontal", location="center",
-                             border_line_alpha=0, margin=0, padding=4), "above")
+                             border_line_alpha=0, margin=0, padding=2, spacing=10,
+                             glyph_width=18, label_standoff=4,
+                             label_text_font_size="11px"), "above")
     bottom.yaxis.minor_tick_line_color = None     # a log axis: 8 minor ticks per decade
     for fig in (*panels, bottom):
         fig.background_fill_color = "white"
@@ -228,7 +234,8 @@ def valleys_explorable(
         ax.axhline(threshold, color=OKABE_ITO["black"], linestyle=":", linewidth=1)
     for v, valley in enumerate(valleys):
         ax.plot(t, losses[start][v], color=color_for(label),
-                linestyle=_MPL_DASHES[VALLEY_DASHES[v]], label=f"{label}, {valley.title}")
+                linestyle=_MPL_DASHES[VALLEY_DASHES[v]],
+                label=f"{label}, {valley.legend or valley.title}")
     ax.set_yscale("log")
     ax.set_ylim(*loss_range)
     ax.set_xlim(0, steps)
