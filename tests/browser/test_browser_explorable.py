@@ -93,22 +93,27 @@ def test_playground_slider_changes_the_plot(browser, server):  # noqa: F811
         visit.close()
 
 
-def test_playground_still_without_bokehjs(browser, server):  # noqa: F811
-    """Where BokehJS does not load (a notebook, a blocked script), the still stays."""
-    visit = Visit(browser)
-    try:
-        visit.context.route("**/_static/bokeh/**", lambda route: route.abort())
-        visit.goto(f"{server}/{PAGE}")
-        root = visit.page.locator(ROOT)
-        still = root.locator("img.explorable-still")
-        assert still.count() == 1 and still.is_visible()
-        assert visit.page.evaluate(
-            "() => document.querySelector('#mom-playground img').naturalWidth") > 0
-        assert (still.get_attribute("alt") or "").strip()
-        assert root.locator(".explorable-controls").is_hidden()
-        assert not [e for e in visit.errors if "pageerror" in e], visit.errors
-    finally:
-        visit.close()
+def test_every_explorable_shows_its_still_without_bokehjs(browser, server):  # noqa: F811
+    """Where BokehJS does not load (a notebook, a blocked script), each figure's
+    still, with its alt text, stands in and its controls stay hidden."""
+    site = built_site()
+    for page in explorable_pages(site):
+        names = re.findall(r'<div class="explorable" id="([^"]+)"', (site / page).read_text())
+        visit = Visit(browser)
+        try:
+            visit.context.route("**/_static/bokeh/**", lambda route: route.abort())
+            visit.goto(f"{server}/{page}")
+            for name in names:
+                root = visit.page.locator(f"#{name}")
+                still = root.locator("img.explorable-still")
+                assert still.count() == 1 and still.is_visible(), (page, name)
+                assert visit.page.evaluate(
+                    f"() => document.querySelector('#{name} img').naturalWidth") > 0
+                assert (still.get_attribute("alt") or "").strip(), (page, name)
+                assert root.locator(".explorable-controls").is_hidden(), (page, name)
+            assert not [e for e in visit.errors if "pageerror" in e], visit.errors
+        finally:
+            visit.close()
 
 
 def explorable_pages(site):

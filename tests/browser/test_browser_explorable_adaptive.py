@@ -179,21 +179,3 @@ def test_adaptive_valleys_menu_and_sliders_change_the_plot(browser, server):  # 
         assert not visit.offsite, visit.offsite
     finally:
         visit.close()
-
-
-def test_adaptive_valleys_still_without_bokehjs(browser, server):  # noqa: F811
-    """Where BokehJS does not load, the still (with its alt text) stands in."""
-    visit = Visit(browser)
-    try:
-        visit.context.route("**/_static/bokeh/**", lambda route: route.abort())
-        visit.goto(f"{server}/{PAGE}")
-        root = visit.page.locator(ROOT)
-        still = root.locator("img.explorable-still")
-        assert still.count() == 1 and still.is_visible()
-        assert visit.page.evaluate(
-            f"() => document.querySelector('{ROOT} img').naturalWidth") > 0
-        assert (still.get_attribute("alt") or "").strip()
-        assert root.locator(".explorable-controls").is_hidden()
-        assert not [e for e in visit.errors if "pageerror" in e], visit.errors
-    finally:
-        visit.close()

@@ -103,24 +103,6 @@ def test_menu_and_sliders_change_both_curves(browser, server):  # noqa: F811
         visit.close()
 
 
-def test_still_without_bokehjs(browser, server):  # noqa: F811
-    """Where BokehJS does not load (a notebook, a blocked script), the still stays."""
-    visit = Visit(browser)
-    try:
-        visit.context.route("**/_static/bokeh/**", lambda route: route.abort())
-        visit.goto(f"{server}/{PAGE}")
-        root = visit.page.locator(ROOT)
-        still = root.locator("img.explorable-still")
-        assert still.count() == 1 and still.is_visible()
-        assert visit.page.evaluate(
-            "() => document.querySelector('#sched-builder img').naturalWidth") > 0
-        assert (still.get_attribute("alt") or "").strip()
-        assert root.locator(".explorable-controls").is_hidden()
-        assert not [e for e in visit.errors if "pageerror" in e], visit.errors
-    finally:
-        visit.close()
-
-
 def test_page_weight():
     """What the explorable adds to chapter 5 (its HTML, plus the BokehJS the page
     loads) stays within the budget."""
