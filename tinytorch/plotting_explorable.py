@@ -29,6 +29,12 @@ The output is one display with three representations:
 * ``image/png``: the same still, for renderers without HTML (LaTeX/PDF).
 * ``text/plain``: the alt text.
 
+Without bokeh (in the browser: JupyterLite's Pyodide cannot install it) a builder
+checks its arguments just the same, draws the same still and returns an
+:class:`Explorable` whose ``text/html`` is that still alone, with a one-line note
+that the interactive version is on the course's site: no data, no script.
+``image/png`` and ``text/plain`` are as above.
+
 BokehJS itself is not in the output: the site serves one copy of it,
 ``_static/bokeh/`` (``tools/sphinx_ext/course_fixes.py`` copies it from the
 installed ``bokeh`` and adds it to the pages that carry an explorable), never from
@@ -334,6 +340,89 @@ def _control(name: str, axis: GridAxis) -> str:
             f"{track}</label>")
 
 
+def _checked_frames(
+    axes: Sequence[GridAxis],
+    frames: Mapping[str, Mapping[str, tuple[np.ndarray, Encoding]] | Frame],
+    readouts: Mapping[str, tuple[str, Sequence[str]]] | None,
+) -> dict[str, Frame]:
+    """``frames`` as :class:`Frame` objects, checked against the grid of ``axes``
+    (as in :func:`explorable`), and the readouts' lengths too.
+
+    It needs no bokeh: a builder checks its data before it draws anything, so bad
+    data fail in the same way where the figure can only be a still.
+    """
+    keys = [a.key for a in axes]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"axis keys repeat: {keys}")
+    shape = tuple(len(a.values) for a in axes)
+    checked = {}
+    for source, frame in frames.items():
+        if not isinstance(frame, Frame):
+            frame = Frame(frame, keys)
+        unknown = [k for k in frame.axes if k not in keys]
+        if unknown:
+            raise ValueError(f"{source}: no axis named {unknown[0]!r} (axes: {keys})")
+        frame_shape = tuple(shape[keys.index(k)] for k in frame.axes)
+        length = None
+        for column, (values, _) in frame.columns.items():
+            values_shape = np.shape(values)
+            if values_shape[:-1] != frame_shape:
+                raise ValueError(f"{source}.{column}: shape {values_shape}, grid {frame_shape}")
+            if length is not None and values_shape[-1] != length:
+                raise ValueError(f"{source}.{column}: length {values_shape[-1]}, "
+                                 f"the source's other columns have {length}")
+            length = values_shape[-1]
+        checked[source] = frame
+    for key, (_, strings) in (readouts or {}).items():
+        if len(strings) != int(np.prod(shape)):
+            raise ValueError(f"readout {key}: {len(strings)} strings, grid has {np.prod(shape)}")
+    return checked
+
+
+def _bokeh_missing() -> bool:
+    """Whether bokeh cannot be imported. In the browser (JupyterLite, Pyodide) it
+    cannot be installed: a builder then returns its still alone (:func:`_still_only`)."""
+    try:
+        import bokeh.embed  # noqa: F401
+        import bokeh.layouts  # noqa: F401
+        import bokeh.models  # noqa: F401
+        import bokeh.plotting  # noqa: F401
+    except ImportError:
+        return True
+    return False
+
+
+#: Under the still where bokeh is missing: the reader may look for sliders.
+_STILL_NOTE = "The interactive version of this figure is on the course's site; this is its still."
+
+
+def _opening(name: str) -> str:
+    """The explorable's outer ``<div>`` (the site looks for :data:`MARKER`)."""
+    return f'<div class="explorable" id="{name}" {MARKER}="{name}">\n'
+
+
+def _still_tag(png: bytes, alt: str) -> str:
+    """The still as an ``<img>`` with its alt text, the PNG inline."""
+    return (f'<img class="explorable-still" alt="{html.escape(alt)}" '
+            f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">\n')
+
+
+def _still_only(name: str, still, alt: str) -> Explorable:
+    """The figure as its still and a one-line note: no data, no script, no bokeh.
+
+    What a builder returns where bokeh cannot be imported; ``still`` (a matplotlib
+    figure) is closed here, as in :func:`explorable`.
+    """
+    import matplotlib.pyplot as plt
+
+    png = _png_bytes(still)
+    plt.close(still)
+    html_text = (f"{_opening(name)}{_still_tag(png, alt)}"
+                 f'<p class="explorable-note">{_STILL_NOTE}</p>\n'
+                 f"</div>")
+    return Explorable(name=name, html_text=html_text, still_png=png, alt=alt)
+
+
 def explorable(
     name: str,
     layout,
@@ -378,29 +467,16 @@ def explorable(
     from bokeh.embed import json_item
 
     keys = [a.key for a in axes]
-    if len(set(keys)) != len(keys):
-        raise ValueError(f"axis keys repeat: {keys}")
     shape = tuple(len(a.values) for a in axes)
     readouts = dict(readouts or {})
     config_frames = []
     data_bytes = 0
-    for source, frame in frames.items():
-        if not isinstance(frame, Frame):
-            frame = Frame(frame, keys)
-        unknown = [k for k in frame.axes if k not in keys]
-        if unknown:
-            raise ValueError(f"{source}: no axis named {unknown[0]!r} (axes: {keys})")
+    for source, frame in _checked_frames(axes, frames, readouts).items():
         depends = [keys.index(k) for k in frame.axes]
-        frame_shape = tuple(shape[a] for a in depends)
         entries = []
         length = None
         for column, (values, encoding) in frame.columns.items():
             values = np.asarray(values)
-            if values.shape[:-1] != frame_shape:
-                raise ValueError(f"{source}.{column}: shape {values.shape}, grid {frame_shape}")
-            if length is not None and values.shape[-1] != length:
-                raise ValueError(f"{source}.{column}: length {values.shape[-1]}, "
-                                 f"the source's other columns have {length}")
             length = values.shape[-1]
             q = encoding.encode(values).astype(np.dtype(encoding.dtype).newbyteorder("<"))
             packed = zlib.compress(q.tobytes(), 9)
@@ -418,9 +494,6 @@ def explorable(
                  for c, v in model.data.items() if c not in frame.columns}
         config_frames.append({"source": source, "length": length, "axes": depends,
                               "columns": entries, "fixed": fixed})
-    for key, (_, strings) in readouts.items():
-        if len(strings) != int(np.prod(shape)):
-            raise ValueError(f"readout {key}: {len(strings)} strings, grid has {np.prod(shape)}")
     config = {
         "axes": [{"key": a.key, "n": len(a.values), "labels": a.labels()} for a in axes],
         "frames": config_frames,
@@ -442,12 +515,11 @@ def explorable(
         for key, (label, strings) in readouts.items()
     )
     html_text = (
-        f'<div class="explorable" id="{name}" {MARKER}="{name}">\n'
+        f"{_opening(name)}"
         f'<div class="explorable-controls" hidden>{controls}'
         f'<p class="explorable-readouts">{text}{esc(note)}</p></div>\n'
         f'<div class="explorable-plot" id="{name}-plot"></div>\n'
-        f'<img class="explorable-still" alt="{esc(alt)}" '
-        f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">\n'
+        f"{_still_tag(png, alt)}"
         f'<script type="application/json" id="{name}-data">{payload}</script>\n'
         f"<script>{_SCRIPT % {'name': json.dumps(name)}}</script>\n"
         f"</div>"
@@ -501,24 +573,47 @@ def path_and_loss_explorable(
     reference curve ``(label, loss per step)`` drawn dashed on the loss plot.
     """
     import matplotlib.pyplot as plt
-    from bokeh.layouts import column
-    from bokeh.models import ColumnDataSource, Range1d
-    from bokeh.plotting import figure
 
     color = color_for(label)
     grid = tuple(len(a.values) for a in axes)
     start = tuple(a.start for a in axes)
     steps = losses.shape[-1] - 1
     lambdas = np.asarray(lambdas, dtype=float)
+    first = paths[start][: path_steps + 1]
+    lo = np.log10(loss_range[0]) - 2
+    frames = {
+        f"{name}-path": {"x": (paths[..., : path_steps + 1, 0], _screen_encoding(xlim)),
+                         "y": (paths[..., : path_steps + 1, 1], _screen_encoding(ylim))},
+        f"{name}-loss": {"loss": (losses, Encoding(decades_per_level, lo, "uint8", log=True))},
+    }
+    _checked_frames(axes, frames, readouts)   # before drawing: the same errors without bokeh
+
+    # -- the still: the first grid point shown, in the course's matplotlib style --
+    still, (ax1, ax2) = plt.subplots(2, 1, figsize=(6.4, 6.0), height_ratios=(1, 1.1))
+    contour_with_trajectories(
+        lambda a, b: 0.5 * (lambdas[0] * a**2 + lambdas[1] * b**2),
+        {label: first}, xlim=xlim, ylim=ylim, minimum=(0, 0), ax=ax1)
+    ax1.set_title(f"the first {path_steps} steps")
+    series = {label: losses[start]}
+    if guide is not None:
+        series = {guide[0]: guide[1], **series}
+    line_plot(series, xlabel="step $t$", ylabel=r"loss $L(\theta_t)$", logy=True, ax=ax2)
+    ax2.set_ylim(*loss_range)
+    ax2.set_xlim(0, steps)
+    if _bokeh_missing():
+        return _still_only(name, still, alt)
 
     # -- the interactive plot --------------------------------------------------
+    from bokeh.layouts import column
+    from bokeh.models import ColumnDataSource, Range1d
+    from bokeh.plotting import figure
+
     top = figure(x_range=Range1d(*xlim), y_range=Range1d(*ylim), width=700, height=300,
                  sizing_mode="scale_width", toolbar_location=None, tools="",
                  x_axis_label="θ₁", y_axis_label="θ₂", match_aspect=True)
     corner = 0.5 * (lambdas[0] * max(map(abs, xlim)) ** 2 + lambdas[1] * max(map(abs, ylim)) ** 2)
     xs, ys = _ellipse_levels(lambdas, np.geomspace(corner * 1e-3, corner, 10))
     top.multi_line(xs, ys, line_color="#999999", line_width=0.8, line_alpha=0.8)
-    first = paths[start][: path_steps + 1]
     path = ColumnDataSource({"x": first[:, 0], "y": first[:, 1]}, name=f"{name}-path")
     top.line("x", "y", source=path, line_color=color, line_width=2)
     top.scatter("x", "y", source=path, color=color, size=4)
@@ -544,25 +639,5 @@ def path_and_loss_explorable(
         fig.grid.grid_line_alpha = 0.35
         fig.min_border_left = 60
     layout = column(top, bottom, sizing_mode="stretch_width")
-
-    # -- the still: the first grid point shown, in the course's matplotlib style --
-    still, (ax1, ax2) = plt.subplots(2, 1, figsize=(6.4, 6.0), height_ratios=(1, 1.1))
-    contour_with_trajectories(
-        lambda a, b: 0.5 * (lambdas[0] * a**2 + lambdas[1] * b**2),
-        {label: first}, xlim=xlim, ylim=ylim, minimum=(0, 0), ax=ax1)
-    ax1.set_title(f"the first {path_steps} steps")
-    series = {label: losses[start]}
-    if guide is not None:
-        series = {guide[0]: guide[1], **series}
-    line_plot(series, xlabel="step $t$", ylabel=r"loss $L(\theta_t)$", logy=True, ax=ax2)
-    ax2.set_ylim(*loss_range)
-    ax2.set_xlim(0, steps)
-
-    lo = np.log10(loss_range[0]) - 2
-    return explorable(
-        name, layout, axes,
-        {f"{name}-path": {"x": (paths[..., : path_steps + 1, 0], _screen_encoding(xlim)),
-                          "y": (paths[..., : path_steps + 1, 1], _screen_encoding(ylim))},
-         f"{name}-loss": {"loss": (losses, Encoding(decades_per_level, lo, "uint8", log=True))}},
-        still=still, alt=alt, readouts=readouts, note=note,
-    )
+    return explorable(name, layout, axes, frames, still=still, alt=alt, readouts=readouts,
+                      note=note)

@@ -160,3 +160,25 @@ def test_mark_labels_avoid_the_end_and_each_other():
 
     marks = [(0.10, "alone"), (0.60, "Adam"), (0.68, "momentum"), (0.95, "end")]
     assert [_label_before(marks, i) for i in range(4)] == [False, True, False, True]
+
+
+def test_without_bokeh_the_figure_is_its_still(still_only, without_bokeh):
+    import matplotlib.pyplot as plt
+
+    from tinytorch.plotting_explorable import _bokeh_missing
+
+    assert not _bokeh_missing() and without_bokeh(_bokeh_missing)
+    figure = still_only(make)
+    assert figure.html_text.endswith("</p>\n</div>") and figure.name == "test-explorable"
+    # bad data fail as with bokeh, and before a figure is drawn (none is left open)
+    open_figures = plt.get_fignums()
+    with pytest.raises(ValueError, match=r"shape \(3, 5\), grid \(2,\)"):
+        without_bokeh(lambda: path_and_loss_explorable(
+            "bad", axes=[GridAxis("a", "a", [1, 2])], paths=np.zeros((3, 5, 2)),
+            losses=np.ones((3, 5)), lambdas=[1, 1], xlim=(-1, 1), ylim=(-1, 1), alt="x"))
+    assert plt.get_fignums() == open_figures
+    with pytest.raises(ValueError, match="readout r: 2 strings"):
+        without_bokeh(lambda: path_and_loss_explorable(
+            "bad", axes=[GridAxis("a", "a", [1, 2, 3])], paths=np.zeros((3, 5, 2)),
+            losses=np.ones((3, 5)), lambdas=[1, 1], xlim=(-1, 1), ylim=(-1, 1), alt="x",
+            readouts={"r": ("rate", ["0", "1"])}))
