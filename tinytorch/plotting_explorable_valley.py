@@ -26,7 +26,16 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from tinytorch.plotting import OKABE_ITO, color_for
-from tinytorch.plotting_explorable import Encoding, Explorable, Frame, GridAxis, explorable
+from tinytorch.plotting_explorable import (
+    Encoding,
+    Explorable,
+    Frame,
+    GridAxis,
+    _bokeh_missing,
+    _checked_frames,
+    _still_only,
+    explorable,
+)
 
 __all__ = ["valley_contours", "valley_explorable"]
 
@@ -122,9 +131,6 @@ def valley_explorable(
         Contour lines per valley.
     """
     import matplotlib.pyplot as plt
-    from bokeh.layouts import column
-    from bokeh.models import ColumnDataSource, Range1d
-    from bokeh.plotting import figure
 
     keys = [a.key for a in axes]
     unknown = [k for k in valley_axes if k not in keys]
@@ -144,30 +150,8 @@ def valley_explorable(
     color = color_for(label)
     contour_x, contour_y = valley_contours(curvatures, xlim, ylim, levels)
     shown = paths[..., : path_steps + 1, :]
-
-    # -- the interactive plot: contours, path, loss (and the guide) ------------------
-    # 290 px tall for 700 wide: the plot's frame then has about equal units on both axes
-    top = figure(x_range=Range1d(*xlim), y_range=Range1d(*ylim), width=700, height=290,
-                 sizing_mode="scale_width", toolbar_location=None, tools="",
-                 x_axis_label="θ₁", y_axis_label="θ₂")
-    # empty until the page's script fills it: the contours are stored once, compressed
-    contours = ColumnDataSource({"x": [], "y": []}, name=f"{name}-contours")
-    top.line("x", "y", source=contours, line_color=_CONTOUR_GREY, line_width=0.8,
-             line_alpha=0.8)
-    path = ColumnDataSource({"x": shown[start][:, 0], "y": shown[start][:, 1]},
-                            name=f"{name}-path")
-    top.line("x", "y", source=path, line_color=color, line_width=2)
-    top.scatter("x", "y", source=path, color=color, size=4)
-    origin = paths[start][0]
-    top.scatter([origin[0]], [origin[1]], marker="square", color=color, size=8)
-    top.scatter([0.0], [0.0], marker="star", color=OKABE_ITO["black"], size=16)
-    top.title.text = f"the first {path_steps} steps"
-
-    bottom = figure(x_range=Range1d(0, steps), y_range=Range1d(*loss_range), width=700,
-                    height=280, sizing_mode="scale_width", toolbar_location=None, tools="",
-                    y_axis_type="log", x_axis_label="step t", y_axis_label="loss L(θₜ)")
     t = np.arange(steps + 1.0)
-    curve = ColumnDataSource({"t": t, "loss": losses[start]}, name=f"{name}-loss")
+    origin = paths[start][0]
     frames = {
         f"{name}-contours": Frame({"x": (contour_x, _coordinate_encoding(xlim)),
                                    "y": (contour_y, _coordinate_encoding(ylim))},
@@ -179,29 +163,10 @@ def valley_explorable(
     if guide is not None:
         guide_label, guide_losses = guide
         guide_losses = np.asarray(guide_losses, dtype=float)
-        reference = ColumnDataSource({"t": t, "loss": guide_losses[valley_start]},
-                                     name=f"{name}-guide")
-        bottom.line("t", "loss", source=reference, line_color=OKABE_ITO["black"],
-                    line_dash="dashed", line_width=1.2, legend_label=guide_label)
         frames[f"{name}-guide"] = Frame(
             {"loss": (guide_losses, _loss_encoding(loss_range))},
             valley_axes)
-    bottom.line("t", "loss", source=curve, line_color=color, line_width=2, legend_label=label)
-    bottom.yaxis.minor_tick_line_color = None      # a log axis: 8 minor ticks per decade
-    # above the plot, in one row: curves cross every corner of it at some grid point
-    legend = bottom.legend[0]
-    legend.orientation = "horizontal"
-    legend.location = "top_left"
-    legend.border_line_alpha = 0
-    legend.padding = legend.margin = 2
-    legend.spacing = 16
-    legend.items = legend.items[::-1]              # the run first, then its reference
-    bottom.add_layout(legend, "above")
-    for fig in (top, bottom):
-        fig.background_fill_color = "white"
-        fig.grid.grid_line_alpha = 0.35
-        fig.min_border_left = 60
-    layout = column(top, bottom, sizing_mode="stretch_width")
+    _checked_frames(axes, frames, readouts)   # before drawing: the same errors without bokeh
 
     # -- the still: the start grid point, in the course's matplotlib style ------------
     still, (ax1, ax2) = plt.subplots(2, 1, figsize=(6.4, 6.0), height_ratios=(1, 1.1))
@@ -226,7 +191,54 @@ def valley_explorable(
     ax2.legend(loc="lower left", fontsize=9)
     ax2.set_ylim(*loss_range)
     ax2.set_xlim(0, steps)
+    if _bokeh_missing():
+        return _still_only(name, still, alt)
 
+    # -- the interactive plot: contours, path, loss (and the guide) ------------------
+    from bokeh.layouts import column
+    from bokeh.models import ColumnDataSource, Range1d
+    from bokeh.plotting import figure
+
+    # 290 px tall for 700 wide: the plot's frame then has about equal units on both axes
+    top = figure(x_range=Range1d(*xlim), y_range=Range1d(*ylim), width=700, height=290,
+                 sizing_mode="scale_width", toolbar_location=None, tools="",
+                 x_axis_label="θ₁", y_axis_label="θ₂")
+    # empty until the page's script fills it: the contours are stored once, compressed
+    contours = ColumnDataSource({"x": [], "y": []}, name=f"{name}-contours")
+    top.line("x", "y", source=contours, line_color=_CONTOUR_GREY, line_width=0.8,
+             line_alpha=0.8)
+    path = ColumnDataSource({"x": shown[start][:, 0], "y": shown[start][:, 1]},
+                            name=f"{name}-path")
+    top.line("x", "y", source=path, line_color=color, line_width=2)
+    top.scatter("x", "y", source=path, color=color, size=4)
+    top.scatter([origin[0]], [origin[1]], marker="square", color=color, size=8)
+    top.scatter([0.0], [0.0], marker="star", color=OKABE_ITO["black"], size=16)
+    top.title.text = f"the first {path_steps} steps"
+
+    bottom = figure(x_range=Range1d(0, steps), y_range=Range1d(*loss_range), width=700,
+                    height=280, sizing_mode="scale_width", toolbar_location=None, tools="",
+                    y_axis_type="log", x_axis_label="step t", y_axis_label="loss L(θₜ)")
+    curve = ColumnDataSource({"t": t, "loss": losses[start]}, name=f"{name}-loss")
+    if guide is not None:
+        reference = ColumnDataSource({"t": t, "loss": guide_losses[valley_start]},
+                                     name=f"{name}-guide")
+        bottom.line("t", "loss", source=reference, line_color=OKABE_ITO["black"],
+                    line_dash="dashed", line_width=1.2, legend_label=guide_label)
+    bottom.line("t", "loss", source=curve, line_color=color, line_width=2, legend_label=label)
+    bottom.yaxis.minor_tick_line_color = None      # a log axis: 8 minor ticks per decade
+    # above the plot, in one row: curves cross every corner of it at some grid point
+    legend = bottom.legend[0]
+    legend.orientation = "horizontal"
+    legend.location = "top_left"
+    legend.border_line_alpha = 0
+    legend.padding = legend.margin = 2
+    legend.spacing = 16
+    legend.items = legend.items[::-1]              # the run first, then its reference
+    bottom.add_layout(legend, "above")
+    for fig in (top, bottom):
+        fig.background_fill_color = "white"
+        fig.grid.grid_line_alpha = 0.35
+        fig.min_border_left = 60
+    layout = column(top, bottom, sizing_mode="stretch_width")
     return explorable(name, layout, axes, frames, still=still, alt=alt,
                       readouts=readouts, note=note)
-

@@ -115,3 +115,14 @@ def test_shapes_are_checked():
         make(curvatures=CURVATURES[:2])
     with pytest.raises(ValueError, match="do not fit the grid"):
         make(losses=np.ones((3, 3, 12)))
+
+
+def test_without_bokeh_the_figure_is_its_still(still_only, without_bokeh):
+    still_only(make)
+    still_only(lambda: make(guide=None))
+    with pytest.raises(ValueError, match="no axis named 'beta'"):
+        without_bokeh(lambda: make(valley_axes=["beta"]))
+    with pytest.raises(ValueError, match="do not fit the grid"):
+        without_bokeh(lambda: make(losses=np.ones((3, 3, 12))))
+    with pytest.raises(ValueError, match="readout r: 2 strings"):
+        without_bokeh(lambda: make(readouts={"r": ("rate", ["0", "1"])}))
