@@ -21,7 +21,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from tinytorch.plotting import OKABE_ITO, color_for, contour_with_trajectories
-from tinytorch.plotting_explorable import Encoding, Explorable, GridAxis, explorable
+from tinytorch.plotting_explorable import (
+    Encoding,
+    Explorable,
+    GridAxis,
+    _bokeh_missing,
+    _checked_frames,
+    _still_only,
+    explorable,
+)
 
 __all__ = ["Valley", "valleys_explorable"]
 
@@ -129,9 +137,6 @@ def valleys_explorable(
         As for :func:`~tinytorch.plotting_explorable.explorable`.
     """
     import matplotlib.pyplot as plt
-    from bokeh.layouts import column, row
-    from bokeh.models import ColumnDataSource, GlyphRenderer, Legend, LegendItem, Range1d
-    from bokeh.plotting import figure
 
     keys = [a.key for a in axes]
     if series not in keys or axes[keys.index(series)].choices is None:
@@ -150,7 +155,55 @@ def valleys_explorable(
     steps = losses.shape[-1] - 1
     shown = paths[..., : path_steps + 1, :]
 
+    # -- the data: one column per choice and valley, NaN where another choice is shown
+    path_columns, loss_columns = {}, {}
+    # the step numbers too: stored once per grid point, they compress to nothing
+    steps_axis = np.broadcast_to(np.arange(steps + 1.0), (*grid, steps + 1))
+    loss_columns["t"] = (steps_axis, Encoding(1.0, 0.0, "uint16"))
+    lo = np.log10(loss_range[0]) - 2
+    loss_encoding = Encoding(decades_per_level, lo, "uint8", log=True, gaps=True)
+    screen = _screen_encoding(box)
+    for c in range(len(names)):
+        for v in range(n_valleys):
+            for k, coord in enumerate("xy"):
+                path_columns[f"{coord}{v}_{c}"] = (_only(shown[..., v, :, k], axis, c), screen)
+            loss_columns[f"loss{v}_{c}"] = (_only(losses[..., v, :], axis, c), loss_encoding)
+    frames = {f"{name}-path": path_columns, f"{name}-loss": loss_columns}
+    _checked_frames(axes, frames, readouts)   # before drawing: the same errors without bokeh
+
+    # -- the still: the grid point the page opens at ---------------------------
+    label = names[start[axis]]
+    still = plt.figure(figsize=(6.4, 6.2))
+    top_row, loss_row = still.subfigures(2, 1, height_ratios=(1.15, 1))
+    for ax, valley, path in zip(top_row.subplots(1, n_valleys), valleys, shown[start]):
+        contour_with_trajectories(valley.loss, {label: path}, xlim=box, ylim=box,
+                                  minimum=(0, 0), levels=14, ax=ax, title=valley.title)
+        ax.get_legend().remove()
+    ax = loss_row.subplots()
+    t = np.arange(steps + 1)
+    if reference is not None:
+        ax.plot(np.arange(len(reference[1])), reference[1], color="#888888", linewidth=1.2,
+                label=reference[0])
+    if threshold is not None:
+        ax.axhline(threshold, color=OKABE_ITO["black"], linestyle=":", linewidth=1)
+    for v, valley in enumerate(valleys):
+        ax.plot(t, losses[start][v], color=color_for(label),
+                linestyle=_MPL_DASHES[VALLEY_DASHES[v]],
+                label=f"{label}, {valley.legend or valley.title}")
+    ax.set_yscale("log")
+    ax.set_ylim(*loss_range)
+    ax.set_xlim(0, steps)
+    ax.set_xlabel("step $t$")
+    ax.set_ylabel(r"loss $L(\theta_t)$")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, fontsize=9)
+    if _bokeh_missing():
+        return _still_only(name, still, alt)
+
     # -- the interactive plot --------------------------------------------------
+    from bokeh.layouts import column, row
+    from bokeh.models import ColumnDataSource, GlyphRenderer, Legend, LegendItem, Range1d
+    from bokeh.plotting import figure
+
     # The sources start empty: the page fills them before it shows the plot (and
     # without BokehJS the still is shown instead), so no data is stored twice.
     path_names = [f"{coord}{v}_{c}" for c in range(len(names))
@@ -216,48 +269,5 @@ def valleys_explorable(
         # shortens the stored document by about 0.7 kB per line
         renderer.nonselection_glyph = None
         renderer.muted_glyph = None
-
-    # -- the still: the grid point the page opens at ---------------------------
-    label = names[start[axis]]
-    still = plt.figure(figsize=(6.4, 6.2))
-    top_row, loss_row = still.subfigures(2, 1, height_ratios=(1.15, 1))
-    for ax, valley, path in zip(top_row.subplots(1, n_valleys), valleys, shown[start]):
-        contour_with_trajectories(valley.loss, {label: path}, xlim=box, ylim=box,
-                                  minimum=(0, 0), levels=14, ax=ax, title=valley.title)
-        ax.get_legend().remove()
-    ax = loss_row.subplots()
-    t = np.arange(steps + 1)
-    if reference is not None:
-        ax.plot(np.arange(len(reference[1])), reference[1], color="#888888", linewidth=1.2,
-                label=reference[0])
-    if threshold is not None:
-        ax.axhline(threshold, color=OKABE_ITO["black"], linestyle=":", linewidth=1)
-    for v, valley in enumerate(valleys):
-        ax.plot(t, losses[start][v], color=color_for(label),
-                linestyle=_MPL_DASHES[VALLEY_DASHES[v]],
-                label=f"{label}, {valley.legend or valley.title}")
-    ax.set_yscale("log")
-    ax.set_ylim(*loss_range)
-    ax.set_xlim(0, steps)
-    ax.set_xlabel("step $t$")
-    ax.set_ylabel(r"loss $L(\theta_t)$")
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, fontsize=9)
-
-    # -- the data: one column per choice and valley, NaN where another choice is shown
-    path_columns, loss_columns = {}, {}
-    # the step numbers too: stored once per grid point, they compress to nothing
-    steps_axis = np.broadcast_to(np.arange(steps + 1.0), (*grid, steps + 1))
-    loss_columns["t"] = (steps_axis, Encoding(1.0, 0.0, "uint16"))
-    lo = np.log10(loss_range[0]) - 2
-    loss_encoding = Encoding(decades_per_level, lo, "uint8", log=True, gaps=True)
-    screen = _screen_encoding(box)
-    for c in range(len(names)):
-        for v in range(n_valleys):
-            for k, coord in enumerate("xy"):
-                path_columns[f"{coord}{v}_{c}"] = (_only(shown[..., v, :, k], axis, c), screen)
-            loss_columns[f"loss{v}_{c}"] = (_only(losses[..., v, :], axis, c), loss_encoding)
-    return explorable(
-        name, layout, axes,
-        {f"{name}-path": path_columns, f"{name}-loss": loss_columns},
-        still=still, alt=alt, readouts=readouts, note=note,
-    )
+    return explorable(name, layout, axes, frames, still=still, alt=alt, readouts=readouts,
+                      note=note)

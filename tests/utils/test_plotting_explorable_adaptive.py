@@ -120,3 +120,14 @@ def test_bad_arguments_are_errors():
         make(losses=losses[..., :1, :])
     with pytest.raises(ValueError, match="one to 4"):
         make(valleys=VALLEYS * 3)
+
+
+def test_without_bokeh_the_figure_is_its_still(still_only, without_bokeh):
+    paths, _ = data()
+    still_only(make)
+    with pytest.raises(ValueError, match="not an axis with choices"):
+        without_bokeh(lambda: make(series="beta"))
+    with pytest.raises(ValueError, match="paths: shape"):
+        without_bokeh(lambda: make(paths=paths[:, :2]))
+    with pytest.raises(ValueError, match="readout a: 2 strings"):
+        without_bokeh(lambda: make(readouts={"a": ("aligned", ["0", "1"])}))
