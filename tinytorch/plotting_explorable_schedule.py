@@ -27,7 +27,15 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from tinytorch.plotting import OKABE_ITO
-from tinytorch.plotting_explorable import Encoding, Explorable, GridAxis, explorable
+from tinytorch.plotting_explorable import (
+    Encoding,
+    Explorable,
+    GridAxis,
+    _bokeh_missing,
+    _checked_frames,
+    _still_only,
+    explorable,
+)
 
 __all__ = ["schedule_explorable"]
 
@@ -104,9 +112,6 @@ def schedule_explorable(
         below the plot, where no curve can pass under it.
     """
     import matplotlib.pyplot as plt
-    from bokeh.layouts import column
-    from bokeh.models import ColumnDataSource, Legend, LegendItem, Range1d
-    from bokeh.plotting import figure
 
     grid = tuple(len(a.values) for a in axes)
     lrs, losses = np.asarray(lrs, dtype=float), np.asarray(losses, dtype=float)
@@ -120,8 +125,40 @@ def schedule_explorable(
     start = tuple(a.start for a in axes)
     loss_legend = loss_label if loss_legend is None else loss_legend
     loss_encoding = _loss_encoding(loss_range)
+    frames = {f"{name}-lr": {"lr": (lrs, _lr_encoding(lr_max))},
+              f"{name}-loss": {"loss": (losses, loss_encoding)}}
+    _checked_frames(axes, frames, readouts)   # before drawing: the same errors without bokeh
+
+    # -- the still: the opening grid point, in the course's matplotlib style --
+    still, (ax_lr, ax_loss) = plt.subplots(2, 1, figsize=(6.4, 5.8), sharex=True,
+                                           height_ratios=(1, 1.7))
+    ax_lr.plot(np.arange(steps), lrs[start], color=LR_COLOR)
+    ax_lr.set_ylim(0, lr_max)
+    ax_lr.set_ylabel(lr_label)
+    if start_loss is not None:
+        ax_loss.axhline(start_loss, color=GUIDE_COLOR, linestyle="--", linewidth=1.2,
+                        label=start_label)
+    # what the page draws: the stored (quantized) values, off the plot when outside it
+    shown = loss_encoding.decode(loss_encoding.encode(losses[start]))
+    ax_loss.plot(loss_steps, shown, color=LOSS_COLOR, label=loss_legend)
+    ax_loss.set_yscale("log")
+    ax_loss.set_ylim(*loss_range)
+    ax_loss.set_xlim(0, steps)
+    ax_loss.set_xlabel(step_label)
+    ax_loss.set_ylabel(loss_label)
+    handles, labels = ax_loss.get_legend_handles_labels()
+    ax_loss.legend(handles[::-1], labels[::-1], loc="upper center", ncol=2, fontsize=9,
+                   bbox_to_anchor=(0.5, -0.2))     # below the axes, as on the page
+    title = ", ".join(f"{a.label} = {a.labels()[a.start]}" for a in axes)
+    ax_lr.set_title(title, fontsize=10, fontweight="normal")
+    if _bokeh_missing():
+        return _still_only(name, still, alt)
 
     # -- the interactive plot: one source per curve, refilled by the controls --
+    from bokeh.layouts import column
+    from bokeh.models import ColumnDataSource, Legend, LegendItem, Range1d
+    from bokeh.plotting import figure
+
     common = dict(width=700, sizing_mode="scale_width", toolbar_location=None, tools="")
     x_range = Range1d(0, steps)
     top = figure(x_range=x_range, y_range=Range1d(0, lr_max), height=200,
@@ -153,33 +190,5 @@ def schedule_explorable(
         fig.grid.grid_line_alpha = 0.35
         fig.min_border_left = 70
     layout = column(top, bottom, sizing_mode="stretch_width")
-
-    # -- the still: the opening grid point, in the course's matplotlib style --
-    still, (ax_lr, ax_loss) = plt.subplots(2, 1, figsize=(6.4, 5.8), sharex=True,
-                                           height_ratios=(1, 1.7))
-    ax_lr.plot(np.arange(steps), lrs[start], color=LR_COLOR)
-    ax_lr.set_ylim(0, lr_max)
-    ax_lr.set_ylabel(lr_label)
-    if start_loss is not None:
-        ax_loss.axhline(start_loss, color=GUIDE_COLOR, linestyle="--", linewidth=1.2,
-                        label=start_label)
-    # what the page draws: the stored (quantized) values, off the plot when outside it
-    shown = loss_encoding.decode(loss_encoding.encode(losses[start]))
-    ax_loss.plot(loss_steps, shown, color=LOSS_COLOR, label=loss_legend)
-    ax_loss.set_yscale("log")
-    ax_loss.set_ylim(*loss_range)
-    ax_loss.set_xlim(0, steps)
-    ax_loss.set_xlabel(step_label)
-    ax_loss.set_ylabel(loss_label)
-    handles, labels = ax_loss.get_legend_handles_labels()
-    ax_loss.legend(handles[::-1], labels[::-1], loc="upper center", ncol=2, fontsize=9,
-                   bbox_to_anchor=(0.5, -0.2))     # below the axes, as on the page
-    title = ", ".join(f"{a.label} = {a.labels()[a.start]}" for a in axes)
-    ax_lr.set_title(title, fontsize=10, fontweight="normal")
-
-    return explorable(
-        name, layout, axes,
-        {f"{name}-lr": {"lr": (lrs, _lr_encoding(lr_max))},
-         f"{name}-loss": {"loss": (losses, loss_encoding)}},
-        still=still, alt=alt, readouts=readouts, note=note,
-    )
+    return explorable(name, layout, axes, frames, still=still, alt=alt, readouts=readouts,
+                      note=note)

@@ -110,3 +110,13 @@ def test_shapes_must_match_the_grid():
         make(loss_steps=np.arange(POINTS + 1.0))
     with pytest.raises(ValueError, match="readout acc: 5 strings"):
         make(readouts={"acc": ("test accuracy", ["x"] * 5)})
+
+
+def test_without_bokeh_the_figure_is_its_still(still_only, without_bokeh):
+    _, lrs, _ = data()
+    still_only(make)
+    still_only(lambda: make(start_loss=None))
+    with pytest.raises(ValueError, match=r"lrs: shape \(2, 2, 12\), grid \(2, 3\)"):
+        without_bokeh(lambda: make(lrs=lrs[:, :2]))
+    with pytest.raises(ValueError, match="readout acc: 5 strings"):
+        without_bokeh(lambda: make(readouts={"acc": ("test accuracy", ["x"] * 5)}))
