@@ -24,7 +24,16 @@ from typing import Protocol
 import numpy as np
 
 from tinytorch.plotting import LINESTYLES, OKABE_ITO, color_for
-from tinytorch.plotting_explorable import Encoding, Explorable, Frame, GridAxis, explorable
+from tinytorch.plotting_explorable import (
+    Encoding,
+    Explorable,
+    Frame,
+    GridAxis,
+    _bokeh_missing,
+    _checked_frames,
+    _still_only,
+    explorable,
+)
 from tinytorch.prose import number
 
 __all__ = ["RangeCurve", "TypesetAxis", "lr_range_explorable"]
@@ -127,9 +136,6 @@ def lr_range_explorable(
         strings are flattened in (rate, checkpoint) C order.
     """
     import matplotlib.pyplot as plt
-    from bokeh.layouts import column
-    from bokeh.models import ColumnDataSource, Label, Legend, LegendItem, Range1d, Span
-    from bokeh.plotting import figure
 
     rates = np.asarray(rates, dtype=float)
     checkpoints = [int(k) for k in checkpoints]
@@ -157,83 +163,30 @@ def lr_range_explorable(
     edge = list(loss_range)                      # a vertical line spans the loss axis
     encoding = _loss_encoding(loss_range)
     x_encoding = Encoding(1e-3, 0.0, "int16", log=True)   # a rate, to 0.001 decade
-
-    def common(fig):
-        fig.legend.location = "bottom_left"
-        fig.legend.background_fill_alpha = 0.7
-        fig.legend.label_text_font_size = "8pt"
-        fig.legend.spacing = 0
-        fig.legend.padding = 4
-        fig.background_fill_color = "white"
-        fig.grid.grid_line_alpha = 0.35
-        fig.min_border_left = 60
-        fig.xaxis.minor_tick_line_color = None
-        fig.yaxis.minor_tick_line_color = None   # log axes: 8 minor ticks per decade
-
-    # -- the interactive plot: one panel per optimizer, then the runs per step ----
-    chosen_rate = ColumnDataSource({"x": [rates[i0]] * 2, "y": edge}, name=f"{name}-rate")
-    curves = ColumnDataSource({"rate": rates, **{_key(j): after[o][k0] for j, o in enumerate(names)}},
-                              name=f"{name}-after")
-    chosen = ColumnDataSource({"rate": [rates[i0]],
-                               **{_key(j): [after[o][k0, i0]] for j, o in enumerate(names)}},
-                              name=f"{name}-chosen")
-    # Panels stretch to the page's width at a fixed height: on a phone they keep
-    # room for their legends (scaling the whole panel would shrink it to a strip).
-    panels = []
-    for j, o in enumerate(names):
-        color, (dash, (_, marker)) = colors[o], styles[o]
-        fig = figure(x_axis_type="log", y_axis_type="log", x_range=Range1d(*rate_lim),
-                     y_range=Range1d(*loss_range), width=700, height=250,
-                     sizing_mode="stretch_width", toolbar_location=None, tools="",
-                     x_axis_label="learning rate η", y_axis_label="loss")
-        fig.title.text = o
-        for t, (label, test) in enumerate(range_tests[o].items()):
-            test_dash = _DASH[_TEST_DASHES[t % len(_TEST_DASHES)]]
-            fig.line(np.asarray(test.lrs, np.float32), np.asarray(test.smoothed, np.float32),
-                     line_color=_TEST_COLOR, line_width=1.3, line_dash=test_dash,
-                     legend_label=f"range test, {label}")
-            if test.suggested_lr is not None:
-                fig.add_layout(Span(location=test.suggested_lr, dimension="height",
-                                    line_color=_TEST_COLOR, line_dash=test_dash, line_width=1))
-                fig.add_layout(Label(x=test.suggested_lr, y=4 + 44 * t, y_units="screen",
-                                     text=number(test.suggested_lr, ".2g"), text_font_size="8pt",
-                                     text_color=_TEST_COLOR, x_offset=3))
-        fig.line("x", "y", source=chosen_rate, line_color=OKABE_ITO["black"],
-                 line_width=_BAND_WIDTH, line_alpha=_BAND_ALPHA)
-        fig.line("rate", _key(j), source=curves, line_color=color, line_width=2,
-                 line_dash=_DASH[dash], legend_label=curve_label)
-        fig.scatter("rate", _key(j), source=curves, marker=marker, color=color, size=5)
-        fig.scatter("rate", _key(j), source=chosen, marker=marker, size=12,
-                    fill_color="white", line_color=color, line_width=2.5)
-        common(fig)
-        panels.append(fig)
-
     t = np.arange(float(steps))
-    runs = ColumnDataSource({"t": t, **{_key(j): per_step[o][i0] for j, o in enumerate(names)}},
-                            name=f"{name}-steps")
-    marks = ColumnDataSource({"k": np.asarray(checkpoints, float),
-                              **{_key(j): after[o][:, i0] for j, o in enumerate(names)}},
-                             name=f"{name}-marks")
-    chosen_k = ColumnDataSource({"x": [float(checkpoints[k0])] * 2, "y": edge}, name=f"{name}-k")
     step_lim = (0, 1.02 * max(steps, checkpoints[-1]))    # the last k stays visible
-    bottom = figure(x_range=Range1d(*step_lim), y_axis_type="log",
-                    y_range=Range1d(*loss_range), width=700, height=250,
-                    sizing_mode="stretch_width", toolbar_location=None, tools="",
-                    x_axis_label="step", y_axis_label="loss")
-    bottom.title.text = "the chosen rate, step by step"
-    bottom.line("x", "y", source=chosen_k, line_color=OKABE_ITO["black"],
-                line_width=_BAND_WIDTH, line_alpha=_BAND_ALPHA)
-    items = []
-    for j, o in enumerate(names):
-        color, (dash, (_, marker)) = colors[o], styles[o]
-        line = bottom.line("t", _key(j), source=runs, line_color=color, line_width=1.2,
-                           line_dash=_DASH[dash])
-        dots = bottom.scatter("k", _key(j), source=marks, marker=marker, size=9,
-                              fill_color="white", line_color=color, line_width=2)
-        items.append(LegendItem(label=o, renderers=[line, dots]))   # one entry: both glyphs
-    bottom.add_layout(Legend(items=items))
-    common(bottom)
-    layout = column(*panels, bottom, sizing_mode="stretch_width")
+    shape = (len(rates), len(checkpoints))
+    rate_axis = TypesetAxis("rate", "learning rate η", rates, start=i0, fmt=".2g",
+                            marks=tuple(rate_marks))
+    k_axis = GridAxis("k", "steps trained k", checkpoints, start=k0, fmt=".0f")
+    grid_axes = [rate_axis, k_axis]
+    frames = {
+        f"{name}-rate": Frame({"x": (np.repeat(rates[:, None], 2, axis=1), x_encoding)},
+                              ["rate"]),
+        f"{name}-after": Frame({_key(j): (after[o], encoding) for j, o in enumerate(names)},
+                               ["k"]),
+        f"{name}-chosen": {"rate": (np.broadcast_to(rates[:, None, None], shape + (1,)),
+                                    x_encoding),
+                           **{_key(j): (after[o].T[:, :, None], encoding)
+                              for j, o in enumerate(names)}},
+        f"{name}-steps": Frame({_key(j): (per_step[o], encoding) for j, o in enumerate(names)},
+                               ["rate"]),
+        f"{name}-marks": Frame({_key(j): (after[o].T, encoding) for j, o in enumerate(names)},
+                               ["rate"]),
+        f"{name}-k": Frame({"x": (np.repeat(np.asarray(checkpoints, float)[:, None], 2, axis=1),
+                                  Encoding(1.0, 0.0, "int16"))}, ["k"]),
+    }
+    _checked_frames(grid_axes, frames, readouts)  # before drawing: same errors without bokeh
 
     # -- the still: the starting state in the course's matplotlib style ----------
     still, axes = plt.subplots(len(names) + 1, 1, figsize=(6.4, 2.4 * len(names) + 2.6),
@@ -267,26 +220,86 @@ def lr_range_explorable(
            xlabel="step", ylabel="loss",
            title=f"η = {rates[i0]:.3g}, step by step (k = {checkpoints[k0]})")
     ax.legend(fontsize=7.5, loc="lower left")
+    if _bokeh_missing():
+        return _still_only(name, still, alt)
 
-    shape = (len(rates), len(checkpoints))
-    rate_axis = TypesetAxis("rate", "learning rate η", rates, start=i0, fmt=".2g",
-                         marks=tuple(rate_marks))
-    k_axis = GridAxis("k", "steps trained k", checkpoints, start=k0, fmt=".0f")
-    return explorable(
-        name, layout, [rate_axis, k_axis],
-        {f"{name}-rate": Frame({"x": (np.repeat(rates[:, None], 2, axis=1), x_encoding)},
-                               ["rate"]),
-         f"{name}-after": Frame({_key(j): (after[o], encoding) for j, o in enumerate(names)},
-                                ["k"]),
-         f"{name}-chosen": {"rate": (np.broadcast_to(rates[:, None, None], shape + (1,)),
-                                     x_encoding),
-                            **{_key(j): (after[o].T[:, :, None], encoding)
-                               for j, o in enumerate(names)}},
-         f"{name}-steps": Frame({_key(j): (per_step[o], encoding) for j, o in enumerate(names)},
-                                ["rate"]),
-         f"{name}-marks": Frame({_key(j): (after[o].T, encoding) for j, o in enumerate(names)},
-                                ["rate"]),
-         f"{name}-k": Frame({"x": (np.repeat(np.asarray(checkpoints, float)[:, None], 2, axis=1),
-                                   Encoding(1.0, 0.0, "int16"))}, ["k"])},
-        still=still, alt=alt, readouts=readouts, note=note,
-    )
+    # -- the interactive plot: one panel per optimizer, then the runs per step ----
+    from bokeh.layouts import column
+    from bokeh.models import ColumnDataSource, Label, Legend, LegendItem, Range1d, Span
+    from bokeh.plotting import figure
+
+    def common(fig):
+        fig.legend.location = "bottom_left"
+        fig.legend.background_fill_alpha = 0.7
+        fig.legend.label_text_font_size = "8pt"
+        fig.legend.spacing = 0
+        fig.legend.padding = 4
+        fig.background_fill_color = "white"
+        fig.grid.grid_line_alpha = 0.35
+        fig.min_border_left = 60
+        fig.xaxis.minor_tick_line_color = None
+        fig.yaxis.minor_tick_line_color = None   # log axes: 8 minor ticks per decade
+
+    chosen_rate = ColumnDataSource({"x": [rates[i0]] * 2, "y": edge}, name=f"{name}-rate")
+    curves = ColumnDataSource({"rate": rates, **{_key(j): after[o][k0] for j, o in enumerate(names)}},
+                              name=f"{name}-after")
+    chosen = ColumnDataSource({"rate": [rates[i0]],
+                               **{_key(j): [after[o][k0, i0]] for j, o in enumerate(names)}},
+                              name=f"{name}-chosen")
+    # Panels stretch to the page's width at a fixed height: on a phone they keep
+    # room for their legends (scaling the whole panel would shrink it to a strip).
+    panels = []
+    for j, o in enumerate(names):
+        color, (dash, (_, marker)) = colors[o], styles[o]
+        fig = figure(x_axis_type="log", y_axis_type="log", x_range=Range1d(*rate_lim),
+                     y_range=Range1d(*loss_range), width=700, height=250,
+                     sizing_mode="stretch_width", toolbar_location=None, tools="",
+                     x_axis_label="learning rate η", y_axis_label="loss")
+        fig.title.text = o
+        for t_index, (label, test) in enumerate(range_tests[o].items()):
+            test_dash = _DASH[_TEST_DASHES[t_index % len(_TEST_DASHES)]]
+            fig.line(np.asarray(test.lrs, np.float32), np.asarray(test.smoothed, np.float32),
+                     line_color=_TEST_COLOR, line_width=1.3, line_dash=test_dash,
+                     legend_label=f"range test, {label}")
+            if test.suggested_lr is not None:
+                fig.add_layout(Span(location=test.suggested_lr, dimension="height",
+                                    line_color=_TEST_COLOR, line_dash=test_dash, line_width=1))
+                fig.add_layout(Label(x=test.suggested_lr, y=4 + 44 * t_index, y_units="screen",
+                                     text=number(test.suggested_lr, ".2g"), text_font_size="8pt",
+                                     text_color=_TEST_COLOR, x_offset=3))
+        fig.line("x", "y", source=chosen_rate, line_color=OKABE_ITO["black"],
+                 line_width=_BAND_WIDTH, line_alpha=_BAND_ALPHA)
+        fig.line("rate", _key(j), source=curves, line_color=color, line_width=2,
+                 line_dash=_DASH[dash], legend_label=curve_label)
+        fig.scatter("rate", _key(j), source=curves, marker=marker, color=color, size=5)
+        fig.scatter("rate", _key(j), source=chosen, marker=marker, size=12,
+                    fill_color="white", line_color=color, line_width=2.5)
+        common(fig)
+        panels.append(fig)
+
+    runs = ColumnDataSource({"t": t, **{_key(j): per_step[o][i0] for j, o in enumerate(names)}},
+                            name=f"{name}-steps")
+    marks = ColumnDataSource({"k": np.asarray(checkpoints, float),
+                              **{_key(j): after[o][:, i0] for j, o in enumerate(names)}},
+                             name=f"{name}-marks")
+    chosen_k = ColumnDataSource({"x": [float(checkpoints[k0])] * 2, "y": edge}, name=f"{name}-k")
+    bottom = figure(x_range=Range1d(*step_lim), y_axis_type="log",
+                    y_range=Range1d(*loss_range), width=700, height=250,
+                    sizing_mode="stretch_width", toolbar_location=None, tools="",
+                    x_axis_label="step", y_axis_label="loss")
+    bottom.title.text = "the chosen rate, step by step"
+    bottom.line("x", "y", source=chosen_k, line_color=OKABE_ITO["black"],
+                line_width=_BAND_WIDTH, line_alpha=_BAND_ALPHA)
+    items = []
+    for j, o in enumerate(names):
+        color, (dash, (_, marker)) = colors[o], styles[o]
+        line = bottom.line("t", _key(j), source=runs, line_color=color, line_width=1.2,
+                           line_dash=_DASH[dash])
+        dots = bottom.scatter("k", _key(j), source=marks, marker=marker, size=9,
+                              fill_color="white", line_color=color, line_width=2)
+        items.append(LegendItem(label=o, renderers=[line, dots]))   # one entry: both glyphs
+    bottom.add_layout(Legend(items=items))
+    common(bottom)
+    layout = column(*panels, bottom, sizing_mode="stretch_width")
+    return explorable(name, layout, grid_axes, frames, still=still, alt=alt,
+                      readouts=readouts, note=note)

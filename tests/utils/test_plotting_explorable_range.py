@@ -126,3 +126,14 @@ def test_mismatched_inputs_are_errors():
         make(after={**after, "Adam": after["Adam"][:, :6]})
     with pytest.raises(ValueError, match="readout r"):
         make(readouts={"r": ("loss", ["x"] * 7)})
+
+
+def test_without_bokeh_the_figure_is_its_still(still_only, without_bokeh):
+    after, per_step, _ = data()
+    still_only(make)
+    with pytest.raises(ValueError, match="same optimizers"):
+        without_bokeh(lambda: make(per_step={"Adam": per_step["Adam"]}))
+    with pytest.raises(ValueError, match=r"after\['Adam'\]: shape \(3, 6\)"):
+        without_bokeh(lambda: make(after={**after, "Adam": after["Adam"][:, :6]}))
+    with pytest.raises(ValueError, match="readout r"):
+        without_bokeh(lambda: make(readouts={"r": ("loss", ["x"] * 7)}))
