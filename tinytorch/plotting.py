@@ -307,8 +307,9 @@ def glue(name: str, value: object, display: bool = True) -> None:
     """Store ``value`` under ``name`` for the page's prose (``{glue:text}`name```).
 
     This is ``myst_nb.glue`` when myst-nb is installed (the site build, Binder, a
-    local setup). Where it is not (e.g. Colab), the value is simply displayed, so a
-    notebook reader still sees every glued number and figure.
+    local setup). Where it is not (Colab, the browser), a number or text is printed
+    with its name (``name: value``) and anything else (a figure) is displayed, so a
+    notebook reader still sees every glued number, labelled, and every figure.
 
     Numbers: numpy scalars are turned into Python numbers first (their repr,
     ``np.float64(0.5)``, could not be formatted), so formats such as
@@ -329,6 +330,9 @@ def glue(name: str, value: object, display: bool = True) -> None:
     except ImportError:
         from IPython.display import display as _display
 
-        _display(value)
+        if isinstance(value, (str, int, float)):
+            print(f"{name}: {value}")
+        else:
+            _display(value)
         return
     _glue(name, value, display=display)

@@ -3,7 +3,7 @@
 #
 #   bash tools/build.sh            # incremental: re-executes only chapters whose code changed
 #   bash tools/build.sh --clean    # from scratch: every chapter executes again (what CI does)
-#   bash tools/build.sh --setup-only   # only the environment and MathJax, no build
+#   bash tools/build.sh --setup-only   # only the environment, MathJax and Pyodide, no build
 #
 # Environment variables:
 #   VENV    virtual environment to create/use             (default: .venv)
@@ -59,12 +59,16 @@ if [ ! -f "$mathjax" ]; then
   npm install --prefix .ci/node --no-audit --no-fund --no-save --loglevel=error mathjax@3.2.2 >/dev/null
 fi
 
+# 3. Pyodide, which the site serves for "Run in your browser" (JupyterLite): fetched
+#    once from npm and PyPI, every file checked against Pyodide's official hashes.
+"$VENV/bin/python" tools/make_pyodide.py
+
 if [ "$setup_only" = 1 ]; then
   echo "==> environment ready: $VENV"
   exit 0
 fi
 
-# 3. The book. -W: any warning fails; -n: nitpicky cross-references.
+# 4. The book. -W: any warning fails; -n: nitpicky cross-references.
 if [ "$clean" = 1 ]; then
   echo "==> removing _build (clean build: every chapter executes)"
   rm -rf _build

@@ -82,8 +82,13 @@ def install_cell_source(url: str | None = None, branch: str | None = None) -> st
         "import importlib.util, subprocess, sys\n"
         "\n"
         'if importlib.util.find_spec("tinytorch") is None:\n'
-        "    subprocess.check_call([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\",\n"
-        f'                           "{requirement}"])\n'
+        '    if sys.platform == "emscripten":\n'
+        "        # In the browser (JupyterLite, Pyodide): the wheel this site serves.\n"
+        "        import piplite\n"
+        '        await piplite.install(["optimizers-executably", "matplotlib", "threadpoolctl"])\n'
+        "    else:\n"
+        "        subprocess.check_call([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\",\n"
+        f'                               "{requirement}"])\n'
         "    importlib.invalidate_caches()\n"
         "\n"
         "# One BLAS thread, whatever the machine: the summation order, and so every\n"

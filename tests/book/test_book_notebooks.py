@@ -3,7 +3,14 @@
 
 from __future__ import annotations
 
+import ast
+import asyncio
+import importlib.util
+import inspect
 import re
+import subprocess
+import sys
+import types
 
 import nbformat
 import pytest
@@ -50,7 +57,37 @@ def test_install_cell_uses_the_configured_repository():
     assert "optimizers-executably" in src
     assert not re.search(r"pip\", \"install\"[^\n]*\"tinytorch\"", src)
     # it must be a no-op when tinytorch is importable (it is here)
-    exec(compile(src, "<install cell>", "exec"), {})
+    run_install_cell(src)
+
+
+def run_install_cell(src: str) -> None:
+    """Run the install cell as IPython does (its browser branch awaits at top level)."""
+    code = compile(src, "<install cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    result = eval(code, {})
+    if inspect.iscoroutine(result):
+        asyncio.run(result)
+
+
+def test_install_cell_in_the_browser_installs_the_sites_wheel(monkeypatch):
+    # Pyodide (JupyterLite): no pip, no processes; piplite installs from the site's own
+    # index (lite/pypi, PyPI switched off), by this repository's distribution name.
+    installed = []
+
+    async def install(requirements):
+        installed.append(requirements)
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    monkeypatch.setitem(sys.modules, "piplite", types.SimpleNamespace(install=install))
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "tinytorch" else real_find_spec(name, *a))
+
+    def no_processes(*args, **kwargs):
+        raise OSError("emscripten does not support processes.")
+
+    monkeypatch.setattr(subprocess, "check_call", no_processes)
+    run_install_cell(sync.install_cell_source())
+    assert installed == [["optimizers-executably", "matplotlib", "threadpoolctl"]]
 
 
 def test_install_cell_follows_a_changed_repository(tmp_path):

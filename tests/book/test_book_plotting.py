@@ -94,8 +94,19 @@ def test_glue_falls_back_to_display_without_myst_nb(monkeypatch):
 
     monkeypatch.setattr(builtins, "__import__", fake_import)
     monkeypatch.setattr(IPython.display, "display", lambda v: shown.append(v))
-    plotting.glue("x", 1.5, display=False)
-    assert shown == [1.5]
+    figure = object()                      # anything that is not a number or text
+    plotting.glue("fig", figure)
+    assert shown == [figure]
+
+
+def test_glue_without_myst_nb_prints_numbers_with_their_name(monkeypatch, capsys):
+    # Colab and the browser (JupyterLite) have no myst-nb: the reader sees which
+    # number of the prose each printed value is.
+    monkeypatch.setitem(sys.modules, "myst_nb", None)
+    plotting.glue("gd_floor_ratio", "5.9 ± 0.7", display=False)
+    plotting.glue("gd_n_seeds", np.int64(5), display=False)
+    plotting.glue("eta", np.float64(0.25), display=False)
+    assert capsys.readouterr().out == "gd_floor_ratio: 5.9 ± 0.7\ngd_n_seeds: 5\neta: 0.25\n"
 
 
 def test_glue_stores_numpy_scalars_as_plain_numbers(monkeypatch):

@@ -56,6 +56,11 @@ def test_template_builds_clean_as_a_book(tmp_path):
     shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
     (tmp_path / ".ci").mkdir()                 # the site serves its own MathJax copy
     (tmp_path / ".ci" / "node").symlink_to(ROOT / ".ci" / "node")
+    # ... and JupyterLite with Pyodide and this repository's wheel ("Run in your browser")
+    shutil.copy(ROOT / "tools" / "make_pyodide.py", tmp_path / "tools" / "make_pyodide.py")
+    (tmp_path / ".ci" / "pyodide").symlink_to(ROOT / ".ci" / "pyodide")
+    for name in ("pyproject.toml", "README.md", "tinytorch"):
+        (tmp_path / name).symlink_to(ROOT / name)
     (tmp_path / "_toc.yml").write_text(
         "format: jb-book\nroot: book/01_chapter\nchapters:\n  - file: book/references\n"
     )
@@ -69,3 +74,5 @@ def test_template_builds_clean_as_a_book(tmp_path):
     assert "Find the fastest learning rate" in html      # the exercise
     assert "template_fig_paths" not in html              # glue keys resolved
     assert 'class="cite' in html or "Goh" in html        # the citation rendered
+    assert "lite/notebooks/index.html?path=book/01_chapter.ipynb" in html
+    assert (tmp_path / "_build" / "html" / "lite" / "files" / "book" / "01_chapter.ipynb").is_file()

@@ -3,6 +3,7 @@ every stub failing, every reference solution passing, and no solution leaked."""
 from __future__ import annotations
 
 import ast
+import keyword
 import json
 import re
 
@@ -33,7 +34,14 @@ def body_lines(source):
     tree = ast.parse(source)
     fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef))
     lines = source.splitlines()[fn.body[0].end_lineno:fn.end_lineno]
-    return [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+    return [line.strip() for line in lines
+            if line.strip() and not line.strip().startswith("#") and carries_content(line)]
+
+
+def carries_content(line: str) -> bool:
+    """False for a line of keywords and punctuation only (``else:``, ``)``): no secret."""
+    words = re.findall(r"[A-Za-z_]\w*", line)
+    return bool(re.search(r"\d", line)) or any(not keyword.iskeyword(w) for w in words)
 
 
 def student_artifacts():
@@ -45,6 +53,8 @@ def student_artifacts():
         files += sorted(p for p in (SITE / "_downloads").rglob("*.ipynb")
                         if '"# Workbook:' in p.read_text(errors="ignore")
                         or "# Workbook:" in p.read_text(errors="ignore"))
+        # the copies "Run in your browser" opens (JupyterLite)
+        files += sorted((SITE / "lite" / "files" / "book" / "student").glob("*.ipynb"))
     files += sorted((ROOT / "tinytorch" / "grading" / "data").glob("*"))
     return files
 

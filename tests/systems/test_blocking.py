@@ -154,3 +154,26 @@ def test_a_forked_child_gets_working_threads():
         child.kill()
         pytest.fail("the forked child hung on the inherited thread pool")
     assert child.exitcode == 0
+
+
+def test_where_no_thread_can_start_one_thread_does_all_the_work(monkeypatch):
+    # Pyodide (the browser): starting a thread raises RuntimeError, so the runner must
+    # never try, even when asked for several; the result is the same to the bit.
+    monkeypatch.setattr(_blocking, "CAN_START_THREADS", False)
+    monkeypatch.setenv("TINYTORCH_NUM_THREADS", "4")
+    assert _blocking.default_threads() == 1
+    runner = BlockRunner(n_scratch=1, block=8, threads=4, min_parallel=8)
+    assert runner.threads == 1
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(_blocking, "_executor", refuse)
+    x, y = np.arange(100.0), np.arange(100.0)
+    runner.run(_scale_by_two, (x,))
+    np.multiply(y, 2.0, out=y)
+    assert np.array_equal(x, y)
+
+
+def _scale_by_two(p, scratch):
+    np.multiply(p, 2.0, out=p)

@@ -38,6 +38,8 @@ from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
+from tinytorch.core.runtime import CAN_START_THREADS
+
 # Elements per block, measured with benchmarks/bench_blocking.py on the
 # 2-core AMD EPYC (1 MiB L2 per core, 32 MiB L3) this project is built on.
 # One Adam step on 1e7 float32 parameters, two threads: unblocked 29-31 ms;
@@ -56,7 +58,12 @@ _LINE = 16  # thread shares start on a multiple of 16 elements (64 B and up: who
 
 
 def default_threads() -> int:
-    """Threads for blocked updates: TINYTORCH_NUM_THREADS, else the usable cores."""
+    """Threads for blocked updates: TINYTORCH_NUM_THREADS, else the usable cores.
+
+    One where no thread can start (Pyodide, in a browser tab).
+    """
+    if not CAN_START_THREADS:
+        return 1
     env = os.environ.get("TINYTORCH_NUM_THREADS")
     if env:
         return max(1, int(env))
@@ -91,7 +98,8 @@ class BlockRunner:
 
     n_scratch:    how many scratch arrays ``update`` needs (passed as a tuple).
     block:        elements per block.
-    threads:      threads to spread the blocks over (None: default_threads()).
+    threads:      threads to spread the blocks over (None: default_threads());
+                  one where no thread can start (the result is the same to the bit).
     min_parallel: fewest elements worth giving to one more thread.
     """
 
@@ -102,6 +110,8 @@ class BlockRunner:
         self.n_scratch = n_scratch
         self.block = block
         self.threads = default_threads() if threads is None else max(1, threads)
+        if not CAN_START_THREADS:
+            self.threads = 1
         self.min_parallel = max(1, min_parallel)
         self._scratch = {}  # (dtype, thread) -> tuple of `block`-sized arrays
 
