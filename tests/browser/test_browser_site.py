@@ -119,9 +119,12 @@ class Visit:
 
 
 def site_pages(site: Path) -> list[Path]:
+    """The book's pages: not Sphinx's ``_*`` folders, not the JupyterLite application
+    in ``lite/`` (test_browser_lite.py runs chapters there)."""
     return sorted(
         p for p in site.rglob("*.html")
         if not any(part.startswith("_") for part in p.relative_to(site).parts)
+        and p.relative_to(site).parts[0] != "lite"
     )
 
 
